@@ -1,0 +1,82 @@
+// chemu: the command-line front end. Parses options, builds a Machine, runs it, maps the outcome to
+// an exit code: the guest's own status, 2 for bad input, 3 for guest misbehaviour, 4 for a limit.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cpu/unicorn_compat.h"
+#include "machine/machine.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+// The image `chemu` boots when none is named: the shipped kernel, else the demo guest.
+std::string default_image() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path bin = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const char* rel : {"../guest/kernel.img", "../guests/uart_hello.elf"})
+    if (fs::exists(bin / rel, ec)) return fs::weakly_canonical(bin / rel, ec).string();
+  return "build/guest/kernel.img";
+}
+
+int fail(const std::string& what) {
+  fmt::print(stderr, "chemu: {}\n", what);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
+  std::string image, boot = "auto", trace_path;
+  chemu::MachineConfig config;
+  bool trace_hash = false, verbose = false;
+  app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
+  app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
+      ->check(CLI::IsMember({"auto", "spin-table", "all"}));
+  app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
+  app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
+  app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
+  app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
+  app.add_flag("-v,--verbose", verbose, "log more on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    return fail(msg + " (see --help)");
+  }
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+  spdlog::set_pattern("chemu: %v");
+  config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
+  if (image.empty()) image = default_image();
+
+  try {
+    chemu::Machine machine(config);
+    if (!trace_path.empty()) {
+      std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
+      if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
+      machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
+    }
+    machine.load(image);
+    const chemu::RunResult r = machine.run();
+    if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
+    if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
+    return r.exit_code;
+  } catch (const chemu::ImageError& e) {
+    return fail(e.what());
+  } catch (const chemu::ucx::UnicornMismatch& e) {
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    return fail(fmt::format("internal error: {}", e.what()));
+  }
+}

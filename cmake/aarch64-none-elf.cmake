@@ -1,0 +1,15 @@
+# Toolchain for the bare-metal AArch64 guests (test guests, kernel, user programs):
+# clang targeting aarch64-none-elf, linked with ld.lld. No libc, no host headers.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER clang)
+set(CMAKE_CXX_COMPILER clang++)
+set(CMAKE_ASM_COMPILER clang)
+set(triple aarch64-none-elf)
+set(CMAKE_C_COMPILER_TARGET ${triple})
+set(CMAKE_CXX_COMPILER_TARGET ${triple})
+set(CMAKE_ASM_COMPILER_TARGET ${triple})
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-fuse-ld=lld -nostdlib -static")
+set(CMAKE_OBJCOPY llvm-objcopy CACHE FILEPATH "objcopy for raw images")
+set(GUEST_CPU_FLAGS "-mcpu=cortex-a53 -ffreestanding -fno-builtin -nostdlib")

@@ -1,0 +1,28 @@
+// What chemu needs to know about a translated block before it runs: its size, its cost in cycles and
+// whether it contains an instruction Unicorn executes as a NOP but chemu must see (WFE, SEV, SEVL)
+// or one that changes exception level (ERET). Computed once per block and cached by the core.
+#pragma once
+#include <cstdint>
+#include <span>
+
+namespace chemu {
+
+namespace insn {
+constexpr uint32_t WFE = 0xd503205f, WFI = 0xd503207f, SEV = 0xd503209f, SEVL = 0xd50320bf;
+constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
+}  // namespace insn
+
+struct BlockInfo {
+  uint32_t instructions = 0;
+  uint32_t cycles = 0;
+  bool wfe = false;  // parks the core after the block unless the event register is set
+  bool sev = false;   // SEV: signals an event to every core
+  bool sevl = false;  // SEVL: sets this core's event register
+  bool eret = false;
+};
+
+// Cycle cost of one instruction on an in-order Cortex-A53 at 1.2 GHz (see docs/timing.md).
+uint32_t instruction_cycles(uint32_t word);
+BlockInfo analyse_block(std::span<const uint32_t> words);
+
+}  // namespace chemu

@@ -1,0 +1,345 @@
+#include "cpu/core.h"
+
+#include <sys/mman.h>
+
+#include <fmt/format.h>
+
+#include "cpu/unicorn_compat.h"
+
+namespace chemu {
+
+namespace {
+// `until` far from any code: Unicorn invalidates the block holding until-1 on every return.
+constexpr uint64_t kUntil = 0xfffffffffffff000ull;
+// Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
+enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
+constexpr uint32_t kUndefinedSyndrome = 0x02000000;  // EC=0 (unknown reason), IL=1
+constexpr unsigned kStormLimit = 32;  // synchronous exceptions from EL1 with no ERET in between
+
+// Placeholder host memory behind VA windows mapped only to satisfy Unicorn 2.0.1's VA region check.
+// Accesses are translated to physical addresses, so the placeholder itself is never the real target.
+uint8_t* placeholder_memory() {
+  static uint8_t* mem = [] {
+    void* p = mmap(nullptr, 1ull << 30, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("cannot reserve host address space for VA placeholders");
+    return static_cast<uint8_t*>(p);
+  }();
+  return mem;
+}
+}  // namespace
+
+std::string_view core_state_name(CoreState s) {
+  switch (s) {
+    case CoreState::Running: return "running";
+    case CoreState::SpinTable: return "spin-table";
+    case CoreState::Wfi: return "wfi";
+    case CoreState::Wfe: return "wfe";
+    case CoreState::Halted: return "halted";
+  }
+  return "?";
+}
+
+Core::Core(int id, GuestRam& ram, CoreHost& host) : id_(id), ram_(ram), host_(host) {
+  uc_ = ucx::open_cortex_a53();
+  ucx::check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
+  ucx::check(uc_mem_map_ptr(uc_, 0, GuestRam::size(), UC_PROT_ALL, ram_.data()), "map guest RAM");
+  windows_[0] = {this, kMmioBase};
+  windows_[1] = {this, kLocalBase};
+  ucx::check(uc_mmio_map(uc_, kMmioBase, kMmioSize, on_mmio_read, &windows_[0], on_mmio_write, &windows_[0]), "map peripherals");
+  ucx::check(uc_mmio_map(uc_, kLocalBase, kLocalSize, on_mmio_read, &windows_[1], on_mmio_write, &windows_[1]), "map local peripherals");
+  add_hooks();
+}
+
+Core::~Core() {
+  if (scratch_) uc_context_free(scratch_);
+  if (uc_) uc_close(uc_);
+}
+
+void Core::add_hooks() {
+  uc_hook h;
+  auto fn = [](auto f) { return reinterpret_cast<void*>(f); };
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, fn(&Core::on_block), this, 1, 0), "hook blocks");
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_INTR, fn(&Core::on_intr), this, 1, 0), "hook exceptions");
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_INSN, fn(&Core::on_mrs), this, 1, 0, UC_ARM64_INS_MRS), "hook MRS");
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_INSN, fn(&Core::on_msr), this, 1, 0, UC_ARM64_INS_MSR), "hook MSR");
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_INSN, fn(&Core::on_sys), this, 1, 0, UC_ARM64_INS_SYS), "hook SYS");
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_MEM_UNMAPPED, fn(&Core::on_unmapped), this, 1, 0), "hook unmapped");
+}
+
+void Core::start_at(uint64_t entry) {
+  set_reg(UC_ARM64_REG_PC, entry);
+  uint32_t ps = pstate::kEl1h | pstate::kDaif;
+  ucx::check(uc_reg_write(uc_, UC_ARM64_REG_PSTATE, &ps), "write PSTATE");
+  state_ = CoreState::Running;
+}
+
+uint64_t Core::pc() const { return ucx::read_reg(uc_, UC_ARM64_REG_PC); }
+uint32_t Core::pstate() const { return ucx::read_pstate(uc_); }
+uint64_t Core::reg(int uc_reg) const { return ucx::read_reg(uc_, uc_reg); }
+void Core::set_reg(int uc_reg, uint64_t value) { ucx::write_reg(uc_, uc_reg, value); }
+uint64_t Core::read_sysreg(Sysreg r) const { return ucx::read_sysreg(uc_, r); }
+std::string Core::where() const { return fmt::format("core {} pc={:#x} EL{}", id_, pc(), el()); }
+
+// ---- running a slice ------------------------------------------------------------------------
+
+Core::SliceResult Core::run(uint64_t budget) {
+  budget_ = budget;
+  slice_instructions_ = 0;
+  stop_.reset();
+  if (flush_tlb_) ucx::flush_tlb(uc_), flush_tlb_ = false;
+  if (flush_code_) ucx::flush_translated_code(uc_), clear_block_cache(), flush_code_ = false;
+  while (!stop_) {
+    entered_exception_ = false;
+    const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
+    if (stop_) break;
+    if (err != UC_ERR_OK) {
+      fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
+      break;
+    }
+    if (entered_exception_) continue;  // the hook redirected PC, which ends uc_emu_start
+    if (read_u32(pc() - 4) == insn::WFI) {
+      stop(StopReason::Wfi);
+      break;
+    }
+    fatal("the engine returned for no known reason");
+  }
+  return {slice_instructions_, *stop_};
+}
+
+void Core::stop(StopReason r) {
+  if (!stop_ || r == StopReason::Halt) stop_ = r;
+  uc_emu_stop(uc_);
+}
+
+void Core::fatal(const std::string& what) {
+  if (stop_ == StopReason::Halt) return;  // the first report wins
+  host_.fatal_guest_error(id_, fmt::format("{}: {}", where(), what));
+  stop(StopReason::Halt);
+}
+
+void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, std::move(details)); }
+
+void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
+  Core& c = *static_cast<Core*>(self);
+  if (c.eret_pending_) {  // the previous block ended in ERET: report where it went
+    c.eret_pending_ = false;
+    c.el1_faults_ = 0;
+    c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
+  }
+  const BlockInfo& b = c.block_info(addr, size);
+  c.slice_instructions_ += b.instructions;
+  c.instructions_ += b.instructions;
+  c.cycles_ += b.cycles;
+  if (b.sev) c.host_.send_event(c.id_);
+  if (b.sevl) c.event_ = true;
+  if (b.wfe) {
+    if (c.event_) c.event_ = false;  // WFE consumes the event and falls through
+    else c.stop(StopReason::Wfe);    // park after this block (WFE is a hint: sleeping here is allowed)
+  }
+  c.eret_pending_ = b.eret;
+  if (c.slice_instructions_ >= c.budget_) c.stop(StopReason::Budget);
+}
+
+void Core::clear_block_cache() { std::fill(blocks_.begin(), blocks_.end(), CachedBlock{}); }
+
+const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
+  const uint64_t context = (va >> 63) ? 0 : ttbr0_;
+  CachedBlock& slot = blocks_[((va >> 2) ^ (context >> 12)) & (kBlockCacheSize - 1)];
+  if (slot.va == va && slot.size == size && slot.context == context) return slot.info;
+  std::vector<uint32_t> words(size / 4);
+  for (size_t i = 0; i < words.size(); ++i) words[i] = read_u32(va + 4 * i).value_or(0);
+  slot = {va, context, size, analyse_block(words)};
+  return slot.info;
+}
+
+// ---- exceptions -----------------------------------------------------------------------------
+
+void Core::on_intr(uc_engine*, uint32_t intno, void* self) { static_cast<Core*>(self)->take_exception(intno); }
+
+void Core::take_exception(uint32_t intno) {
+  const uint64_t at = pc();
+  const int from_el = el();
+  if (intno == UDEF && read_u32(at) == insn::HLT_SEMIHOST) return handle_semihosting();
+  const ucx::FaultInfo f = ucx::last_fault(uc_, scratch_);
+  ucx::EntryRequest req{ExceptionKind::Sync, at, true, f.syndrome, false, 0};
+  switch (intno) {
+    case UDEF: case SWI: case BKPT: break;  // SWI: PC is already past the SVC
+    case PREFETCH_ABORT: case DATA_ABORT: req.set_far = true, req.far = f.vaddress; break;
+    case HVC: case SMC: req.return_pc = at - 4, req.esr = kUndefinedSyndrome; break;  // no EL2/EL3 firmware
+    default: return fatal(fmt::format("unexpected exception number {} from the engine", intno));
+  }
+  const uint32_t ec = esr_class(req.esr);
+  const std::string what = fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}", exception_class_name(ec), req.esr,
+                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, at);
+  el1_faults_ = from_el == 0 ? 0 : el1_faults_ + 1;
+  if (el1_faults_ >= kStormLimit) {
+    trace(EventKind::ExceptionStorm, what);
+    return fatal(fmt::format("exception storm: {} exceptions at EL1 without a return; last {}", el1_faults_, what));
+  }
+  trace(EventKind::Exception, what);
+  ucx::enter_el1(uc_, scratch_, req);
+  entered_exception_ = true;
+}
+
+// Semihosting (ARM "Semihosting for AArch32 and AArch64"): HLT #0xF000, w0 = operation, x1 = argument.
+void Core::handle_semihosting() {
+  enum Op : uint64_t { SYS_WRITEC = 0x03, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05, SYS_EXIT = 0x18, SYS_EXIT_EXTENDED = 0x20 };
+  constexpr uint64_t ADP_Stopped_ApplicationExit = 0x20026;
+  const uint64_t op = reg(UC_ARM64_REG_X0) & 0xffffffff, arg = reg(UC_ARM64_REG_X1);
+  auto read_byte = [&](uint64_t va) -> std::optional<uint8_t> {
+    auto pa = translate(va);
+    return pa ? ram_.load<uint8_t>(*pa) : std::nullopt;
+  };
+  auto write_bytes = [&](uint64_t va, uint64_t len) {
+    std::string s;
+    for (uint64_t i = 0; i < len && i < (1u << 20); ++i) {
+      auto b = read_byte(va + i);
+      if (!b || (len == ~0ull && *b == 0)) break;
+      s.push_back(char(*b));
+    }
+    host_.console_write(id_, s);
+  };
+  uint64_t result = 0;
+  switch (op) {
+    case SYS_EXIT:
+    case SYS_EXIT_EXTENDED: {
+      const auto type = read_u64(arg), code = read_u64(arg + 8);
+      const int status = type == ADP_Stopped_ApplicationExit ? int(code.value_or(1)) : 1;
+      trace(EventKind::SemihostExit, fmt::format("status={}", status));
+      host_.semihost_exit(id_, status);
+      return stop(StopReason::Halt);
+    }
+    case SYS_WRITEC: write_bytes(arg, 1); break;
+    case SYS_WRITE0: write_bytes(arg, ~0ull); break;
+    case SYS_WRITE: {
+      const auto handle = read_u64(arg), buf = read_u64(arg + 8), len = read_u64(arg + 16);
+      if (handle && buf && len && (*handle == 1 || *handle == 2)) write_bytes(*buf, *len);
+      else result = len.value_or(0);  // nothing written
+      break;
+    }
+    default: result = ~0ull;  // -1: unsupported
+  }
+  set_reg(UC_ARM64_REG_X0, result);
+  set_reg(UC_ARM64_REG_PC, pc() + 4);
+  entered_exception_ = true;
+}
+
+// ---- system registers -----------------------------------------------------------------------
+
+uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self) {
+  auto v = static_cast<Core*>(self)->serve_mrs(Sysreg::of(*cp));
+  if (!v) return 0;  // an ordinary register: let the engine read it
+  if (reg != UC_ARM64_REG_XZR) uc_reg_write(uc, reg, &*v);
+  return 1;
+}
+
+uint32_t Core::on_msr(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
+  return static_cast<Core*>(self)->serve_msr(Sysreg::of(*cp), cp->val) ? 1 : 0;
+}
+
+std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
+  const uint64_t now = counter_now();
+  if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core
+  if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
+  if (r == sysreg::CNTPCT_EL0 || r == sysreg::CNTVCT_EL0) return now;
+  if (r == sysreg::PMCCNTR_EL0) return cycles_;
+  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl;
+  if (r == sysreg::CNTP_CTL_EL0) return timer_.phys.read_ctl(now);
+  if (r == sysreg::CNTP_CVAL_EL0) return timer_.phys.cval;
+  if (r == sysreg::CNTP_TVAL_EL0) return timer_.phys.read_tval(now);
+  if (r == sysreg::CNTV_CTL_EL0) return timer_.virt.read_ctl(now);
+  if (r == sysreg::CNTV_CVAL_EL0) return timer_.virt.cval;
+  if (r == sysreg::CNTV_TVAL_EL0) return timer_.virt.read_tval(now);
+  return std::nullopt;
+}
+
+bool Core::serve_msr(Sysreg r, uint64_t v) {
+  const uint64_t now = counter_now();
+  if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
+  if (r == sysreg::SCTLR_EL1 || r == sysreg::TCR_EL1 || r == sysreg::TTBR1_EL1) clear_block_cache();
+  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, true;
+  GenericTimer::Channel* ch = (r == sysreg::CNTP_CTL_EL0 || r == sysreg::CNTP_CVAL_EL0 || r == sysreg::CNTP_TVAL_EL0) ? &timer_.phys
+                            : (r == sysreg::CNTV_CTL_EL0 || r == sysreg::CNTV_CVAL_EL0 || r == sysreg::CNTV_TVAL_EL0) ? &timer_.virt
+                                                                                                                  : nullptr;
+  if (!ch) return false;
+  if (r.op2 == 1) ch->ctl = v & (GenericTimer::ENABLE | GenericTimer::IMASK);
+  else if (r.op2 == 2) ch->cval = v;
+  else ch->write_tval(now, v);
+  trace(EventKind::TimerProgram, fmt::format("{} ctl={:#x} cval={}", ch == &timer_.phys ? "phys" : "virt", ch->ctl, ch->cval));
+  stop(StopReason::Budget);  // end the slice so the machine sees the new deadline
+  return true;
+}
+
+uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
+  Core& c = *static_cast<Core*>(self);
+  const Sysreg r = Sysreg::of(*cp);
+  const bool code = is_ic_maintenance(r), tlb = is_tlb_maintenance(r);
+  if (code) c.clear_block_cache();
+  if (code || tlb) c.host_.maintenance(c.id_, tlb, code);
+  return 0;  // the engine performs it locally
+}
+
+// ---- memory ---------------------------------------------------------------------------------
+
+TranslationRegs Core::translation_regs() const {
+  return {read_sysreg(sysreg::SCTLR_EL1), read_sysreg(sysreg::TCR_EL1), read_sysreg(sysreg::TTBR0_EL1), read_sysreg(sysreg::TTBR1_EL1)};
+}
+
+std::optional<uint64_t> Core::translate(uint64_t va) const {
+  return chemu::translate(translation_regs(), va, [this](uint64_t pa) { return ram_.load<uint64_t>(pa); });
+}
+std::optional<uint32_t> Core::read_u32(uint64_t va) const {
+  auto pa = translate(va);
+  return pa ? ram_.load<uint32_t>(*pa) : std::nullopt;
+}
+std::optional<uint64_t> Core::read_u64(uint64_t va) const {
+  auto pa = translate(va);
+  return pa ? ram_.load<uint64_t>(*pa) : std::nullopt;
+}
+
+// Unicorn 2.0.1 checks every access against its region list by *virtual* address. With the MMU on,
+// a VA outside RAM and the device windows gets a placeholder region so the access reaches the real
+// translation (and a translation fault if the guest's tables do not map it).
+bool Core::map_placeholder(uint64_t va) {
+  for (uint64_t size : {1ull << 30, 1ull << 21, 1ull << 12}) {
+    const uint64_t base = va & ~(size - 1);
+    if (uc_mem_map_ptr(uc_, base, size, UC_PROT_ALL, placeholder_memory()) == UC_ERR_OK) {
+      placeholders_.emplace(base, size);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t, void* self) {
+  Core& c = *static_cast<Core*>(self);
+  const char* what = type == UC_MEM_FETCH_UNMAPPED ? "fetch" : type == UC_MEM_WRITE_UNMAPPED ? "write" : "read";
+  if (!c.translation_regs().mmu_on()) {
+    c.fatal(fmt::format("{} of {} bytes at {:#x}: no RAM or device there", what, size, addr));
+    return false;
+  }
+  auto it = c.placeholders_.upper_bound(addr);
+  const bool inside = it != c.placeholders_.begin() && addr - std::prev(it)->first < std::prev(it)->second;
+  if (!inside && c.map_placeholder(addr)) return true;
+  const auto pa = c.translate(addr);
+  c.fatal(pa ? fmt::format("{} of {} bytes at {:#x} (physical {:#x}): no RAM or device there", what, size, addr, *pa)
+             : fmt::format("{} of {} bytes at {:#x}: the address cannot be mapped", what, size, addr));
+  return false;
+}
+
+uint64_t Core::on_mmio_read(uc_engine*, uint64_t offset, unsigned size, void* window) {
+  auto* w = static_cast<MmioWindow*>(window);
+  Core& c = *w->core;
+  if (auto v = c.host_.mmio_read(c.id_, w->base + offset, size)) return *v;
+  c.fatal(fmt::format("read of {} bytes at {:#x}: no device claims it", size, w->base + offset));
+  return 0;
+}
+
+void Core::on_mmio_write(uc_engine*, uint64_t offset, unsigned size, uint64_t value, void* window) {
+  auto* w = static_cast<MmioWindow*>(window);
+  Core& c = *w->core;
+  if (!c.host_.mmio_write(c.id_, w->base + offset, size, value))
+    c.fatal(fmt::format("write of {:#x} ({} bytes) at {:#x}: no device claims it", value, size, w->base + offset));
+}
+
+}  // namespace chemu

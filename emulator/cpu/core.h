@@ -1,0 +1,147 @@
+// One Cortex-A53 core: a Unicorn engine plus everything Unicorn does not do for a full system —
+// exception entry, the generic timer and MPIDR, WFI/WFE/SEV, cache/TLB maintenance seen by the
+// other cores, MMIO routed to the bus, semihosting, and an instruction budget per slice.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <map>
+#include <vector>
+#include <string>
+#include <string_view>
+
+#include <unicorn/unicorn.h>
+
+#include "cpu/block_info.h"
+#include "cpu/exception.h"
+#include "cpu/generic_timer.h"
+#include "cpu/page_walk.h"
+#include "cpu/sysreg.h"
+#include "machine/guest_ram.h"
+#include "trace/tracer.h"
+
+namespace chemu {
+
+enum class CoreState { Running, SpinTable, Wfi, Wfe, Halted };
+std::string_view core_state_name(CoreState s);
+
+enum class StopReason { Budget, Wfi, Wfe, Halt };
+
+// What a core needs from the machine around it.
+class CoreHost {
+ public:
+  virtual ~CoreHost() = default;
+  virtual std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) = 0;
+  virtual bool mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) = 0;
+  virtual void send_event(int core) = 0;                                // SEV
+  virtual void maintenance(int core, bool tlb, bool code) = 0;          // to be seen by the other cores
+  virtual void semihost_exit(int core, int status) = 0;
+  virtual void console_write(int core, std::string_view text) = 0;      // semihosting output
+  virtual void fatal_guest_error(int core, const std::string& what) = 0;  // ends the run
+  virtual Tracer& tracer() = 0;
+};
+
+class Core {
+ public:
+  static constexpr uint64_t kMmioBase = 0x3f000000, kMmioSize = 0x01000000;      // SoC peripherals
+  static constexpr uint64_t kLocalBase = 0x40000000, kLocalSize = 0x00040000;    // BCM2836 local block
+
+  Core(int id, GuestRam& ram, CoreHost& host);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  int id() const { return id_; }
+  CoreState state() const { return state_; }
+  void set_state(CoreState s) { state_ = s; }
+
+  // Start executing at `entry` at EL1h with interrupts masked and the MMU off.
+  void start_at(uint64_t entry);
+  struct SliceResult {
+    uint64_t instructions;
+    StopReason reason;
+  };
+  // Runs until about `budget` instructions retire (whole blocks), or the core waits or halts.
+  SliceResult run(uint64_t budget);
+
+  uint64_t cycles() const { return cycles_; }
+  uint64_t instructions() const { return instructions_; }
+  uint64_t pc() const;
+  uint32_t pstate() const;
+  int el() const { return chemu::pstate::el(pstate()); }
+  uint64_t reg(int uc_reg) const;
+  void set_reg(int uc_reg, uint64_t value);
+  uint64_t read_sysreg(Sysreg r) const;
+  // "core N pc=0x... EL1": how reports name where the guest was.
+  std::string where() const;
+
+  bool event_register() const { return event_; }
+  void set_event() { event_ = true; }
+  void queue_tlb_flush() { flush_tlb_ = true; }
+  void queue_code_flush() { flush_code_ = true; }
+  GenericTimer& timer() { return timer_; }
+  uint64_t counter() const { return GenericTimer::count_at(cycles_); }
+
+  // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
+  std::optional<uint64_t> translate(uint64_t va) const;
+  std::optional<uint32_t> read_u32(uint64_t va) const;
+  std::optional<uint64_t> read_u64(uint64_t va) const;
+
+ private:
+  static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+  static void on_intr(uc_engine* uc, uint32_t intno, void* self);
+  static uint32_t on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self);
+  static uint32_t on_msr(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self);
+  static uint32_t on_sys(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self);
+  static bool on_unmapped(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void* self);
+  static uint64_t on_mmio_read(uc_engine* uc, uint64_t offset, unsigned size, void* window);
+  static void on_mmio_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* window);
+
+  void add_hooks();
+  const BlockInfo& block_info(uint64_t va, uint32_t size);
+  void take_exception(uint32_t intno);
+  void handle_semihosting();
+  bool map_placeholder(uint64_t va);
+  void clear_block_cache();
+  std::optional<uint64_t> serve_mrs(Sysreg r);
+  bool serve_msr(Sysreg r, uint64_t value);
+  void stop(StopReason r);
+  void fatal(const std::string& what);
+  void trace(EventKind k, std::string details);
+  uint64_t counter_now() const { return GenericTimer::count_at(cycles_); }
+  TranslationRegs translation_regs() const;
+
+  struct MmioWindow {
+    Core* core;
+    uint64_t base;
+  };
+
+  const int id_;
+  GuestRam& ram_;
+  CoreHost& host_;
+  uc_engine* uc_ = nullptr;
+  uc_context* scratch_ = nullptr;
+  MmioWindow windows_[2];
+  CoreState state_ = CoreState::Halted;
+  GenericTimer timer_;
+
+  uint64_t cycles_ = 0, instructions_ = 0;
+  uint64_t slice_instructions_ = 0, budget_ = 0;
+  std::optional<StopReason> stop_;
+  bool event_ = false, park_after_block_ = false, entered_exception_ = false, eret_pending_ = false;
+  bool flush_tlb_ = false, flush_code_ = false;
+
+  // Direct-mapped cache of analysed blocks. What it holds is a function of the blocks run so far,
+  // so hits and misses are the same on every run.
+  struct CachedBlock {
+    uint64_t va = ~0ull, context = 0;
+    uint32_t size = 0;
+    BlockInfo info;
+  };
+  static constexpr size_t kBlockCacheSize = 1 << 14;
+  std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
+  uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
+  std::map<uint64_t, uint64_t> placeholders_;  // base -> size of VA windows mapped for Unicorn's VA check
+  unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
+};
+
+}  // namespace chemu

@@ -1,0 +1,49 @@
+// AArch64 system-register encodings (op0, op1, CRn, CRm, op2) that chemu reads, writes or serves.
+#pragma once
+#include <cstdint>
+#include <unicorn/unicorn.h>
+
+namespace chemu {
+
+struct Sysreg {
+  uint8_t op0, op1, crn, crm, op2;
+  constexpr bool operator==(const Sysreg&) const = default;
+  static constexpr Sysreg of(const uc_arm64_cp_reg& cp) {
+    return {uint8_t(cp.op0), uint8_t(cp.op1), uint8_t(cp.crn), uint8_t(cp.crm), uint8_t(cp.op2)};
+  }
+};
+
+namespace sysreg {
+constexpr Sysreg MPIDR_EL1{3, 0, 0, 0, 5};
+constexpr Sysreg SCTLR_EL1{3, 0, 1, 0, 0};
+constexpr Sysreg TTBR0_EL1{3, 0, 2, 0, 0};
+constexpr Sysreg TTBR1_EL1{3, 0, 2, 0, 1};
+constexpr Sysreg TCR_EL1{3, 0, 2, 0, 2};
+constexpr Sysreg SPSR_EL1{3, 0, 4, 0, 0};
+constexpr Sysreg ELR_EL1{3, 0, 4, 0, 1};
+constexpr Sysreg ESR_EL1{3, 0, 5, 2, 0};
+constexpr Sysreg FAR_EL1{3, 0, 6, 0, 0};
+constexpr Sysreg VBAR_EL1{3, 0, 12, 0, 0};
+constexpr Sysreg CNTKCTL_EL1{3, 0, 14, 1, 0};
+constexpr Sysreg PMCCNTR_EL0{3, 3, 9, 13, 0};
+constexpr Sysreg CNTFRQ_EL0{3, 3, 14, 0, 0};
+constexpr Sysreg CNTPCT_EL0{3, 3, 14, 0, 1};
+constexpr Sysreg CNTVCT_EL0{3, 3, 14, 0, 2};
+constexpr Sysreg CNTP_TVAL_EL0{3, 3, 14, 2, 0};
+constexpr Sysreg CNTP_CTL_EL0{3, 3, 14, 2, 1};
+constexpr Sysreg CNTP_CVAL_EL0{3, 3, 14, 2, 2};
+constexpr Sysreg CNTV_TVAL_EL0{3, 3, 14, 3, 0};
+constexpr Sysreg CNTV_CTL_EL0{3, 3, 14, 3, 1};
+constexpr Sysreg CNTV_CVAL_EL0{3, 3, 14, 3, 2};
+constexpr Sysreg CNTVOFF_EL2{3, 4, 14, 0, 3};
+constexpr Sysreg HCR_EL2{3, 4, 1, 1, 0};
+constexpr Sysreg SCR_EL3{3, 6, 1, 1, 0};
+// Maintenance instructions seen by the SYS hook (op0 = 1).
+constexpr Sysreg TLBI_VMALLE1{1, 0, 8, 7, 0};
+}  // namespace sysreg
+
+// SYS instructions that need propagating to the other cores: instruction-cache or TLB maintenance.
+inline constexpr bool is_ic_maintenance(const Sysreg& r) { return r.op0 == 1 && r.op1 <= 3 && r.crn == 7 && (r.crm == 1 || r.crm == 5); }
+inline constexpr bool is_tlb_maintenance(const Sysreg& r) { return r.op0 == 1 && r.crn == 8; }
+
+}  // namespace chemu

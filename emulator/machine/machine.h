@@ -1,0 +1,92 @@
+// The whole Raspberry Pi 3: RAM, four cores, the devices on a bus, the interleaver and the tracer.
+// Machine::run() is the only loop: it asks the interleaver for a slice, runs that core, then settles
+// what the slice changed (waits, wake-ups, spin-table releases, exits) before the next one.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpu/core.h"
+#include "dev/bus.h"
+#include "dev/console.h"
+#include "dev/pl011.h"
+#include "dev/vc_mailbox.h"
+#include "machine/guest_ram.h"
+#include "machine/loader.h"
+#include "sched/interleaver.h"
+#include "trace/tracer.h"
+
+namespace chemu {
+
+enum class BootMode { Auto, SpinTable, All };
+
+struct MachineConfig {
+  BootMode boot = BootMode::Auto;  // Auto: All for ELF images, SpinTable for raw ones (as QEMU does)
+  uint64_t quantum = 20000;        // instructions per slice under round-robin
+  uint64_t max_instructions = 0;   // 0: no limit
+  std::FILE* console_out = stdout;
+};
+
+// How a run ended. Exit codes: the guest's own status, or the ones below.
+struct RunResult {
+  enum class End { GuestExit, GuestError, Limit } end;
+  int exit_code;
+  std::string message;  // one line for the user when the guest did not exit by itself
+};
+constexpr int kExitGuestError = 3;
+constexpr int kExitLimit = 4;
+
+class Machine final : public CoreHost, public GuestErrorLog {
+ public:
+  static constexpr uint64_t kSpinTableSlot0 = 0xd8;  // core N waits on 0xd8 + 8 * N
+
+  explicit Machine(const MachineConfig& config);
+  ~Machine() override;
+
+  // Loads the image and puts the cores in their boot state. Throws ImageError.
+  void load(const std::string& path);
+  void load_bytes(const std::string& image);
+  RunResult run();
+
+  Core& core(int i) { return *cores_[size_t(i)]; }
+  GuestRam& ram() { return ram_; }
+  Bus& bus() { return bus_; }
+  Console& console() { return console_; }
+  Tracer& tracer() override { return tracer_; }
+  uint64_t total_instructions() const { return total_instructions_; }
+
+  // CoreHost
+  std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) override;
+  bool mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) override;
+  void send_event(int core) override;
+  void maintenance(int core, bool tlb, bool code) override;
+  void semihost_exit(int core, int status) override;
+  void console_write(int core, std::string_view text) override;
+  void fatal_guest_error(int core, const std::string& what) override;
+  // GuestErrorLog
+  void guest_error(int core, std::string_view device, std::string_view what) override;
+
+ private:
+  void boot(const LoadedImage& image);
+  void release_spin_table_cores(int by_core);
+  void settle(Core& c, const Core::SliceResult& r);
+  Runnable runnable() const;
+  uint64_t now() const;  // machine time: the furthest any core has got
+
+  MachineConfig config_;
+  GuestRam ram_;
+  Console console_;
+  Tracer tracer_;
+  Bus bus_;
+  Pl011 uart_;
+  VcMailbox mailbox_;
+  std::array<std::unique_ptr<Core>, kNumCores> cores_;
+  std::unique_ptr<Interleaver> interleaver_;
+  uint64_t total_instructions_ = 0;
+  std::optional<RunResult> result_;
+};
+
+}  // namespace chemu

@@ -1,0 +1,58 @@
+#include "trace/tracer.h"
+
+#include <fmt/format.h>
+
+namespace chemu {
+
+std::string_view event_kind_name(EventKind k) {
+  switch (k) {
+    case EventKind::SliceStart: return "slice-start";
+    case EventKind::SliceEnd: return "slice-end";
+    case EventKind::Exception: return "exception";
+    case EventKind::ExceptionStorm: return "exception-storm";
+    case EventKind::IrqRaise: return "irq-raise";
+    case EventKind::IrqDeliver: return "irq-deliver";
+    case EventKind::TimerProgram: return "timer";
+    case EventKind::Park: return "park";
+    case EventKind::Wake: return "wake";
+    case EventKind::MailboxWrite: return "mailbox";
+    case EventKind::SpinRelease: return "spin-release";
+    case EventKind::UartLine: return "uart";
+    case EventKind::SemihostExit: return "exit";
+    case EventKind::GuestError: return "guest-error";
+    case EventKind::Maintenance: return "maintenance";
+    case EventKind::Limit: return "limit";
+  }
+  return "?";
+}
+
+std::string format_event(const Event& e) {
+  const std::string who = e.core < 0 ? std::string("machine") : fmt::format("core {}", e.core);
+  if (e.details.empty()) return fmt::format("{} @{} {}", who, e.cycle, event_kind_name(e.kind));
+  return fmt::format("{} @{} {} {}", who, e.cycle, event_kind_name(e.kind), e.details);
+}
+
+TextTraceSink::~TextTraceSink() { finish(); }
+void TextTraceSink::on_event(const Event& e) {
+  if (f_) fmt::print(f_, "{}\n", format_event(e));
+}
+void TextTraceSink::finish() {
+  if (f_ && f_ != stdout && f_ != stderr) std::fclose(f_);
+  else if (f_) std::fflush(f_);
+  f_ = nullptr;
+}
+
+void Tracer::emit(int core, uint64_t cycle, EventKind kind, std::string details) {
+  Event e{core, cycle, kind, std::move(details)};
+  const std::string line = format_event(e);
+  for (unsigned char c : line) hash_ = (hash_ ^ c) * 0x100000001b3ull;
+  hash_ = (hash_ ^ '\n') * 0x100000001b3ull;
+  ++count_;
+  for (auto& s : sinks_) s->on_event(e);
+}
+
+void Tracer::finish() {
+  for (auto& s : sinks_) s->finish();
+}
+
+}  // namespace chemu
