@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +29,19 @@ std::string default_image() {
   return "build/guest/kernel.img";
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return bool(out);
+}
+
 int fail(const std::string& what) {
   fmt::print(stderr, "chemu: {}\n", what);
   return kExitUsage;
@@ -36,13 +51,20 @@ int fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
-  std::string image, boot = "auto", trace_path;
+  std::string image, boot = "auto", sched = "rr", trace_path, schedule_out, schedule_in;
   chemu::MachineConfig config;
   bool trace_hash = false, verbose = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
   app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
       ->check(CLI::IsMember({"auto", "spin-table", "all"}));
   app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
+  app.add_option("--sched", sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
+      ->check(CLI::IsMember({"rr", "random", "pct"}));
+  app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving");
+  app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(CLI::Range(1u, 64u));
+  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
+  app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
+  app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
   app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
@@ -58,7 +80,15 @@ int main(int argc, char** argv) {
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::set_pattern("chemu: %v");
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
+  config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
   if (image.empty()) image = default_image();
+  if (!schedule_in.empty()) {
+    try {
+      config.replay = chemu::parse_schedule(read_file(schedule_in));
+    } catch (const std::exception& e) {
+      return fail(fmt::format("{}: {}", schedule_in, e.what()));
+    }
+  }
 
   try {
     chemu::Machine machine(config);
@@ -71,6 +101,8 @@ int main(int argc, char** argv) {
     const chemu::RunResult r = machine.run();
     if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
     if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
+    if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))
+      return fail(fmt::format("cannot write schedule file '{}'", schedule_out));
     return r.exit_code;
   } catch (const chemu::ImageError& e) {
     return fail(e.what());

@@ -14,6 +14,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.sevl |= w == insn::SEVL;
     b.eret |= w == insn::ERET;
   }
+  b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;
 }
 

@@ -19,6 +19,7 @@ struct BlockInfo {
   bool sev = false;   // SEV: signals an event to every core
   bool sevl = false;  // SEVL: sets this core's event register
   bool eret = false;
+  bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
 };
 
 // Cycle cost of one instruction on an in-order Cortex-A53 at 1.2 GHz (see docs/timing.md).

@@ -82,25 +82,29 @@ std::string Core::where() const { return fmt::format("core {} pc={:#x} EL{}", id
 
 // ---- running a slice ------------------------------------------------------------------------
 
-Core::SliceResult Core::run(uint64_t budget) {
+Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   budget_ = budget;
+  deadline_ = deadline;
   slice_instructions_ = 0;
   stop_.reset();
   if (flush_tlb_) ucx::flush_tlb(uc_), flush_tlb_ = false;
   if (flush_code_) ucx::flush_translated_code(uc_), clear_block_cache(), flush_code_ = false;
-  while (!stop_) {
+  while (!stop_ || stop_ == StopReason::Budget) {
     entered_exception_ = false;
+    wfi_resume_pc_ = ~0ull;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
-    if (stop_) break;
+    if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
     }
-    if (entered_exception_) continue;  // the hook redirected PC, which ends uc_emu_start
-    if (read_u32(pc() - 4) == insn::WFI) {
-      stop(StopReason::Wfi);
+    // A WFI that ran counts even when the budget ran out in the same block: replay must agree.
+    if (!entered_exception_ && pc() == wfi_resume_pc_) {
+      stop_ = StopReason::Wfi;
       break;
     }
+    if (stop_) break;
+    if (entered_exception_) continue;  // the hook redirected PC, which ends uc_emu_start
     fatal("the engine returned for no known reason");
   }
   return {slice_instructions_, *stop_};
@@ -137,7 +141,8 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     else c.stop(StopReason::Wfe);    // park after this block (WFE is a hint: sleeping here is allowed)
   }
   c.eret_pending_ = b.eret;
-  if (c.slice_instructions_ >= c.budget_) c.stop(StopReason::Budget);
+  c.wfi_resume_pc_ = b.ends_in_wfi ? addr + size : ~0ull;
+  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) c.stop(StopReason::Budget);
 }
 
 void Core::clear_block_cache() { std::fill(blocks_.begin(), blocks_.end(), CachedBlock{}); }
@@ -179,6 +184,30 @@ void Core::take_exception(uint32_t intno) {
   trace(EventKind::Exception, what);
   ucx::enter_el1(uc_, scratch_, req);
   entered_exception_ = true;
+}
+
+void Core::take_irq(uint32_t sources) {
+  trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}", sources, el(), pc()));
+  el1_faults_ = 0;
+  ucx::enter_el1(uc_, scratch_, {ExceptionKind::Irq, pc(), false, 0, false, 0});
+}
+
+uint32_t Core::timer_lines() const {
+  const uint64_t now = counter_now();
+  return (timer_.phys.line(now) ? 2u : 0u) | (timer_.virt.line(now) ? 8u : 0u);  // CNTPNS, CNTV
+}
+
+std::optional<uint64_t> Core::next_timer_deadline(uint32_t inputs) const {
+  const uint64_t now = counter_now();
+  std::optional<uint64_t> best;
+  auto consider = [&](const GenericTimer::Channel& ch, uint32_t bit) {
+    if (!(inputs & bit) || !(ch.ctl & GenericTimer::ENABLE) || (ch.ctl & GenericTimer::IMASK) || ch.cval <= now) return;
+    const uint64_t at = GenericTimer::cycle_of(ch.cval);
+    if (!best || at < *best) best = at;
+  };
+  consider(timer_.phys, 2u);
+  consider(timer_.virt, 8u);
+  return best;
 }
 
 // Semihosting (ARM "Semihosting for AArch32 and AArch64"): HLT #0xF000, w0 = operation, x1 = argument.

@@ -2,6 +2,7 @@
 // exception entry, the generic timer and MPIDR, WFI/WFE/SEV, cache/TLB maintenance seen by the
 // other cores, MMIO routed to the bus, semihosting, and an instruction budget per slice.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <map>
@@ -60,8 +61,12 @@ class Core {
     uint64_t instructions;
     StopReason reason;
   };
-  // Runs until about `budget` instructions retire (whole blocks), or the core waits or halts.
-  SliceResult run(uint64_t budget);
+  // Runs until `budget` instructions retire or the cycle counter reaches `deadline` (both checked at
+  // block boundaries), or the core waits or halts.
+  SliceResult run(uint64_t budget, uint64_t deadline = ~0ull);
+  // Takes an IRQ now (between slices): the host's exception entry through VBAR_EL1 + 0x80/0x280/0x480.
+  void take_irq(uint32_t sources);
+  bool irq_masked() const { return pstate::irq_masked(pstate()); }
 
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
@@ -80,6 +85,12 @@ class Core {
   void queue_code_flush() { flush_code_ = true; }
   GenericTimer& timer() { return timer_; }
   uint64_t counter() const { return GenericTimer::count_at(cycles_); }
+  // Timer outputs now, as LocalIntc::TimerBit bits (EL1 physical = CNTPNS, virtual = CNTV).
+  uint32_t timer_lines() const;
+  // First cycle at which one of the `inputs` timer outputs rises, if it is armed and not yet high.
+  std::optional<uint64_t> next_timer_deadline(uint32_t inputs) const;
+  // A waiting core's clock catches up with the machine when it wakes (never goes back).
+  void advance_to(uint64_t cycle) { cycles_ = std::max(cycles_, cycle); }
 
   // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
   std::optional<uint64_t> translate(uint64_t va) const;
@@ -125,10 +136,11 @@ class Core {
   GenericTimer timer_;
 
   uint64_t cycles_ = 0, instructions_ = 0;
-  uint64_t slice_instructions_ = 0, budget_ = 0;
+  uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
   bool event_ = false, park_after_block_ = false, entered_exception_ = false, eret_pending_ = false;
   bool flush_tlb_ = false, flush_code_ = false;
+  uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
   // Direct-mapped cache of analysed blocks. What it holds is a function of the blocks run so far,
   // so hits and misses are the same on every run.

@@ -12,7 +12,9 @@ class GenericTimer {
   static constexpr uint64_t kCpuHz = 1'200'000'000;    // Cortex-A53 in the Pi 3
   static constexpr uint64_t count_at(uint64_t cycles) { return cycles * 5 / 96; }  // 62.5 MHz / 1.2 GHz
   // First cycle at which the counter reaches `count` (inverse of count_at, rounded up).
-  static constexpr uint64_t cycle_of(uint64_t count) { return (count * 96 + 4) / 5; }
+  static constexpr uint64_t cycle_of(uint64_t count) {
+    return count > (~0ull - 4) / 96 ? ~0ull : (count * 96 + 4) / 5;
+  }
 
   static constexpr uint64_t ENABLE = 1, IMASK = 2, ISTATUS = 4;  // CNTx_CTL bits
   struct Channel {

@@ -7,14 +7,36 @@
 
 namespace chemu {
 
+namespace {
+std::unique_ptr<Interleaver> make_interleaver(const MachineConfig& c) {
+  if (!c.replay.empty()) return std::make_unique<ReplayInterleaver>(c.replay);
+  switch (c.sched) {
+    case SchedPolicy::Random: return std::make_unique<RandomInterleaver>(c.seed, c.quantum);
+    case SchedPolicy::Pct: return std::make_unique<PctInterleaver>(c.seed, c.quantum, c.pct_depth, c.pct_steps);
+    case SchedPolicy::RoundRobin: break;
+  }
+  return std::make_unique<RoundRobin>(c.quantum);
+}
+}  // namespace
+
 Machine::Machine(const MachineConfig& config)
-    : config_(config), console_(config.console_out), uart_(console_, *this), mailbox_(ram_, *this) {
+    : config_(config),
+      console_(config.console_out),
+      uart_(console_, *this),
+      mailbox_(ram_, *this),
+      local_intc_(*this, [this](int core) { return cores_[size_t(core)]->timer_lines(); }),
+      armctrl_(*this) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
+  bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
+  bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
-  interleaver_ = std::make_unique<RoundRobin>(config_.quantum);
+  interleaver_ = make_interleaver(config_);
   console_.set_line_listener([this](int core, std::string_view line) {
     tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
+  });
+  local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
+    tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));
   });
 }
 
@@ -43,21 +65,43 @@ uint64_t Machine::now() const {
   return t;
 }
 
+uint64_t Machine::running_time() const {
+  uint64_t t = ~0ull;
+  for (const auto& c : cores_)
+    if (c->state() == CoreState::Running) t = std::min(t, c->cycles());
+  return t;
+}
+
+std::optional<uint64_t> Machine::deadline(const Core& c) const {
+  return c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+}
+
 RunResult Machine::run() {
   while (!result_) {
+    wake_waiting_cores();
     const Runnable r = runnable();
     if (std::none_of(r.begin(), r.end(), [](bool b) { return b; })) {
+      if (skip_idle_time()) continue;
+      tracer_.emit(-1, now(), EventKind::GuestError, "deadlock: every core is waiting and nothing can wake them");
       result_ = RunResult{RunResult::End::GuestError, kExitGuestError, "every core is waiting and nothing can wake them"};
-      tracer_.emit(-1, now(), EventKind::GuestError, "deadlock: every core is waiting");
       break;
     }
-    const Slice s = interleaver_->next(r);
+    Slice s;
+    try {
+      s = interleaver_->next(r);
+    } catch (const ScheduleMismatch& e) {
+      result_ = RunResult{RunResult::End::GuestError, kExitGuestError, fmt::format("schedule replay: {}", e.what())};
+      break;
+    }
     Core& c = core(s.core);
+    deliver_irq(c);
     uint64_t budget = s.budget;
     if (config_.max_instructions) budget = std::min(budget, config_.max_instructions - total_instructions_);
-    tracer_.emit(c.id(), c.cycles(), EventKind::SliceStart, fmt::format("budget={}", budget));
-    const Core::SliceResult res = c.run(budget);
+    const uint64_t start = c.cycles();
+    tracer_.emit(c.id(), start, EventKind::SliceStart, fmt::format("budget={}", budget));
+    const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
     total_instructions_ += res.instructions;
+    schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, fmt::format("ran={}", res.instructions));
     settle(c, res);
     if (!result_ && config_.max_instructions && total_instructions_ >= config_.max_instructions) {
@@ -68,6 +112,12 @@ RunResult Machine::run() {
   console_.flush();
   tracer_.finish();
   return *result_;
+}
+
+// Interrupts are taken only here, at the start of a slice: the trace records exactly where.
+void Machine::deliver_irq(Core& c) {
+  const uint32_t sources = local_intc_.irq_source(c.id());
+  if (sources && !c.irq_masked()) c.take_irq(sources);
 }
 
 void Machine::settle(Core& c, const Core::SliceResult& r) {
@@ -84,6 +134,45 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
   }
 }
 
+void Machine::wake(Core& c, uint64_t at, std::string_view why) {
+  c.advance_to(at);
+  c.set_state(CoreState::Running);
+  tracer_.emit(c.id(), c.cycles(), EventKind::Wake, std::string(why));
+}
+
+// A waiting core wakes when an interrupt is pending for it (even while masked, as WFI does), or,
+// in WFE, when its event register is set. Its clock catches up with the running cores first, so a
+// timer deadline the others have passed is seen as expired.
+void Machine::wake_waiting_cores() {
+  const uint64_t t = running_time();
+  for (auto& c : cores_) {
+    if (c->state() != CoreState::Wfi && c->state() != CoreState::Wfe) continue;
+    const bool interrupt = [&] { return local_intc_.irq_pending(c->id()) || local_intc_.fiq_source(c->id()) != 0; }();
+    const auto d = deadline(*c);
+    if (!interrupt && d && t != ~0ull && *d <= t) {  // its own timer fired while it slept
+      c->advance_to(*d);
+      wake(*c, *d, "timer");
+    } else if (interrupt) {
+      wake(*c, t == ~0ull ? c->cycles() : t, "interrupt");
+    } else if (c->state() == CoreState::Wfe && c->event_register()) {
+      wake(*c, t == ~0ull ? c->cycles() : t, "event");
+    }
+  }
+}
+
+// Every core waits: jump virtual time to the earliest timer deadline among them.
+bool Machine::skip_idle_time() {
+  std::optional<uint64_t> earliest;
+  for (const auto& c : cores_) {
+    if (c->state() != CoreState::Wfi && c->state() != CoreState::Wfe) continue;
+    if (auto d = deadline(*c); d && (!earliest || *d < *earliest)) earliest = d;
+  }
+  if (!earliest) return false;
+  for (auto& c : cores_)
+    if ((c->state() == CoreState::Wfi || c->state() == CoreState::Wfe) && deadline(*c) == earliest) wake(*c, *earliest, "timer (idle skip)");
+  return true;
+}
+
 // ---- CoreHost ---------------------------------------------------------------------------------
 
 std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) { return bus_.read(core, pa, size); }
@@ -91,12 +180,10 @@ bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) {
 
 // SEV: every core's event register is set; cores parked in WFE wake; spin-table cores look at their slot.
 void Machine::send_event(int by_core) {
+  const uint64_t t = cores_[size_t(by_core)]->cycles();
   for (auto& c : cores_) {
     c->set_event();
-    if (c->state() == CoreState::Wfe) {
-      c->set_state(CoreState::Running);
-      tracer_.emit(c->id(), c->cycles(), EventKind::Wake, fmt::format("event from core {}", by_core));
-    }
+    if (c->state() == CoreState::Wfe) wake(*c, t, fmt::format("event from core {}", by_core));
   }
   release_spin_table_cores(by_core);
 }
@@ -106,6 +193,7 @@ void Machine::release_spin_table_cores(int by_core) {
     if (c->state() != CoreState::SpinTable) continue;
     const uint64_t entry = ram_.load<uint64_t>(kSpinTableSlot0 + 8 * uint64_t(c->id())).value_or(0);
     if (entry == 0) continue;
+    c->advance_to(cores_[size_t(by_core)]->cycles());
     c->start_at(entry);
     tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, fmt::format("entry={:#x} by core {}", entry, by_core));
   }

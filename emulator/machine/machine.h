@@ -11,7 +11,9 @@
 
 #include "cpu/core.h"
 #include "dev/bus.h"
+#include "dev/armctrl.h"
 #include "dev/console.h"
+#include "dev/local_intc.h"
 #include "dev/pl011.h"
 #include "dev/vc_mailbox.h"
 #include "machine/guest_ram.h"
@@ -22,11 +24,17 @@
 namespace chemu {
 
 enum class BootMode { Auto, SpinTable, All };
+enum class SchedPolicy { RoundRobin, Random, Pct };
 
 struct MachineConfig {
   BootMode boot = BootMode::Auto;  // Auto: All for ELF images, SpinTable for raw ones (as QEMU does)
-  uint64_t quantum = 20000;        // instructions per slice under round-robin
+  SchedPolicy sched = SchedPolicy::RoundRobin;
+  uint64_t seed = 0;
+  uint64_t quantum = 20000;        // instructions per slice (the mean for `random`)
+  unsigned pct_depth = 3;          // PCT: d (d - 1 priority change points)
+  uint64_t pct_steps = 20000;      // PCT: slices over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
+  std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
   std::FILE* console_out = stdout;
 };
 
@@ -57,6 +65,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Console& console() { return console_; }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
+  const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
+  LocalIntc& local_intc() { return local_intc_; }
 
   // CoreHost
   std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) override;
@@ -73,8 +83,14 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void boot(const LoadedImage& image);
   void release_spin_table_cores(int by_core);
   void settle(Core& c, const Core::SliceResult& r);
+  void deliver_irq(Core& c);
+  void wake_waiting_cores();
+  bool skip_idle_time();
+  void wake(Core& c, uint64_t at, std::string_view why);
+  std::optional<uint64_t> deadline(const Core& c) const;
   Runnable runnable() const;
-  uint64_t now() const;  // machine time: the furthest any core has got
+  uint64_t now() const;            // the furthest any core has got
+  uint64_t running_time() const;   // the slowest running core: waiting cores wake against this
 
   MachineConfig config_;
   GuestRam ram_;
@@ -83,9 +99,12 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Bus bus_;
   Pl011 uart_;
   VcMailbox mailbox_;
+  LocalIntc local_intc_;
+  ArmCtrl armctrl_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
+  std::vector<ScheduleEntry> schedule_;
   std::optional<RunResult> result_;
 };
 

@@ -1,13 +1,82 @@
 #include "sched/interleaver.h"
 
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
 namespace chemu {
 
 Slice RoundRobin::next(const Runnable& runnable) {
   for (int i = 1; i <= kNumCores; ++i) {
     const int c = (last_ + i) % kNumCores;
-    if (runnable[c]) return {last_ = c, quantum_};
+    if (runnable[size_t(c)]) return {last_ = c, quantum_};
   }
   return {last_, quantum_};  // unreachable when the precondition holds
+}
+
+Slice RandomInterleaver::next(const Runnable& runnable) {
+  int candidates[kNumCores], n = 0;
+  for (int c = 0; c < kNumCores; ++c)
+    if (runnable[size_t(c)]) candidates[n++] = c;
+  const int core = candidates[rng_.below(uint64_t(n))];
+  const uint64_t lo = std::max<uint64_t>(1, quantum_ / 8), hi = 2 * quantum_;
+  return {core, lo + rng_.below(hi - lo + 1)};
+}
+
+PctInterleaver::PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps)
+    : rng_(seed), quantum_(quantum) {
+  // Initial priorities: a random permutation of depth .. depth + kNumCores - 1.
+  std::array<uint64_t, kNumCores> p;
+  for (int i = 0; i < kNumCores; ++i) p[size_t(i)] = depth + uint64_t(i);
+  for (int i = kNumCores - 1; i > 0; --i) std::swap(p[size_t(i)], p[rng_.below(uint64_t(i) + 1)]);
+  priority_ = p;
+  for (unsigned i = 1; i < depth; ++i) change_points_.push_back(1 + rng_.below(std::max<uint64_t>(steps, 1)));
+  std::sort(change_points_.begin(), change_points_.end());
+}
+
+Slice PctInterleaver::next(const Runnable& runnable) {
+  ++step_;
+  auto top = [&] {
+    int best = -1;
+    for (int c = 0; c < kNumCores; ++c)
+      if (runnable[size_t(c)] && (best < 0 || priority_[size_t(c)] > priority_[size_t(best)])) best = c;
+    return best;
+  };
+  while (next_change_ < change_points_.size() && change_points_[next_change_] <= step_) {
+    priority_[size_t(top())] = ++next_change_;  // the i-th change point leaves priority i
+  }
+  return {top(), quantum_};
+}
+
+Slice ReplayInterleaver::next(const Runnable& runnable) {
+  if (pos_ >= entries_.size()) throw ScheduleMismatch(fmt::format("the run went past the recorded schedule ({} slices)", entries_.size()));
+  const ScheduleEntry& e = entries_[pos_++];
+  if (e.core < 0 || e.core >= kNumCores || !runnable[size_t(e.core)])
+    throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
+  return {e.core, std::max<uint64_t>(e.instructions, 1)};
+}
+
+std::string format_schedule(const std::vector<ScheduleEntry>& entries) {
+  std::string out = "# chemu schedule v1: core start_cycle instructions\n";
+  for (const auto& e : entries) out += fmt::format("{} {} {}\n", e.core, e.start_cycle, e.instructions);
+  return out;
+}
+
+std::vector<ScheduleEntry> parse_schedule(const std::string& text) {
+  std::vector<ScheduleEntry> out;
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    ScheduleEntry e{};
+    if (!(ls >> e.core >> e.start_cycle >> e.instructions) || e.core < 0 || e.core >= kNumCores)
+      throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions'", n));
+    out.push_back(e);
+  }
+  if (out.empty()) throw ScheduleMismatch("the schedule has no slices");
+  return out;
 }
 
 }  // namespace chemu

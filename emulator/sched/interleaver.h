@@ -1,12 +1,15 @@
 // The interleaver decides which core runs next and for how many instructions. It is the only source
-// of ordering between cores, and it is a pure function of its seed and of which cores can run, so a
-// run can be repeated exactly or replayed from a recorded schedule.
+// of ordering between cores and a pure function of its seed and of which cores can run, so a run can
+// be repeated exactly, or replayed from the schedule it recorded.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sched/rng.h"
 
 namespace chemu {
 
@@ -25,7 +28,7 @@ class Interleaver {
   virtual Slice next(const Runnable& runnable) = 0;
 };
 
-// Fixed quantum, cores in turn.
+// `rr`: fixed quantum, cores in turn.
 class RoundRobin final : public Interleaver {
  public:
   explicit RoundRobin(uint64_t quantum) : quantum_(quantum) {}
@@ -35,5 +38,58 @@ class RoundRobin final : public Interleaver {
   uint64_t quantum_;
   int last_ = kNumCores - 1;
 };
+
+// `random`: a runnable core drawn uniformly, a quantum drawn from [quantum/8, 2*quantum].
+class RandomInterleaver final : public Interleaver {
+ public:
+  RandomInterleaver(uint64_t seed, uint64_t quantum) : rng_(seed), quantum_(quantum) {}
+  Slice next(const Runnable& runnable) override;
+
+ private:
+  Rng rng_;
+  uint64_t quantum_;
+};
+
+// `pct`: probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010). Cores get distinct random
+// priorities above `depth`; the highest-priority runnable core runs. At depth-1 change points drawn
+// from [1, steps] the running core drops to priority i (the i-th change point), below all initial ones.
+class PctInterleaver final : public Interleaver {
+ public:
+  PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps);
+  Slice next(const Runnable& runnable) override;
+
+ private:
+  Rng rng_;
+  uint64_t quantum_;
+  std::array<uint64_t, kNumCores> priority_{};
+  std::vector<uint64_t> change_points_;  // sorted step numbers
+  uint64_t step_ = 0;
+  size_t next_change_ = 0;
+};
+
+// One slice as it ran: the record `--schedule-out` writes and `--schedule-in` replays.
+struct ScheduleEntry {
+  int core;
+  uint64_t start_cycle;   // the core's cycle counter when the slice began
+  uint64_t instructions;  // retired in the slice
+};
+
+struct ScheduleMismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Replays a recorded schedule: the same cores, in the same order, for the same instruction counts.
+class ReplayInterleaver final : public Interleaver {
+ public:
+  explicit ReplayInterleaver(std::vector<ScheduleEntry> entries) : entries_(std::move(entries)) {}
+  Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch
+
+ private:
+  std::vector<ScheduleEntry> entries_;
+  size_t pos_ = 0;
+};
+
+std::string format_schedule(const std::vector<ScheduleEntry>& entries);
+std::vector<ScheduleEntry> parse_schedule(const std::string& text);  // throws ScheduleMismatch
 
 }  // namespace chemu
