@@ -1,0 +1,42 @@
+// The kernel's C++ entry points after the MMU is on: main() on the primary, secondary_start()
+// on the others.
+#include "arch/aarch64/machine.h"
+#include "arch/aarch64/smp.h"
+#include "arch/aarch64/sysreg.h"
+#include "common/kprint.h"
+#include "plat/raspi3/uart.h"
+
+namespace {
+
+alignas(4096) u64 empty_l0[512];
+
+// The boot TTBR0 maps low memory 1:1 with global entries. Once running high, give TTBR0 an empty
+// table and drop this CPU's TLB, so no stale global entry can shadow a user mapping later.
+void drop_identity_map() {
+    write_sysreg(ttbr0_el1, ptr_to_phys(empty_l0));
+    isb();
+    asm volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+}
+
+}  // namespace
+
+alignas(16) char cpu_stacks[PLAT_CPU_NUM][KSTACK_SIZE];
+
+extern "C" [[noreturn]] void main(paddr_t boot_flag) {
+    init_per_cpu_info(0);
+    drop_identity_map();
+    uart_init();
+    kinfo("[ChCore] uart init finished\n");
+    kinfo("CPU 0 is active\n");
+    enable_smp_cores(boot_flag);
+    printk("End of Kernel Checkpoints: 0xDEADBEEF\n");
+    semihost_exit(0);
+}
+
+extern "C" [[noreturn]] void secondary_start(u64 cpuid) {
+    init_per_cpu_info(cpuid);
+    drop_identity_map();
+    kinfo("CPU %lu is active\n", cpuid);
+    cpu_status[cpuid] = cpu_run;
+    cpu_halt();
+}
