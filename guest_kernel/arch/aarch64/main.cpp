@@ -4,7 +4,9 @@
 #include "arch/aarch64/smp.h"
 #include "arch/aarch64/sysreg.h"
 #include "common/kprint.h"
+#include "mm/kmalloc.h"
 #include "plat/raspi3/uart.h"
+#include "tests/tests.h"
 
 namespace {
 
@@ -28,6 +30,8 @@ extern "C" [[noreturn]] void main(paddr_t boot_flag) {
     uart_init();
     kinfo("[ChCore] uart init finished\n");
     kinfo("CPU 0 is active\n");
+    mm_init();
+    test_mm();
     enable_smp_cores(boot_flag);
     printk("End of Kernel Checkpoints: 0xDEADBEEF\n");
     semihost_exit(0);
