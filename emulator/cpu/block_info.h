@@ -22,7 +22,14 @@ struct BlockInfo {
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
 };
 
-// Cycle cost of one instruction on an in-order Cortex-A53 at 1.2 GHz (see docs/timing.md).
+// Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).
+namespace cost {
+constexpr uint32_t kAlu = 1, kBranch = 2, kLoad = 3, kStore = 1, kMultiply = 3, kDivide = 12, kFloat = 2;
+constexpr uint32_t kSystem = 4, kBarrier = 8, kExceptionInsn = 4;
+constexpr uint32_t kExceptionEntry = 40;  // taking an exception or interrupt (pipeline flush, vector fetch)
+}  // namespace cost
+
+// Cycle cost of one instruction (see docs/timing.md).
 uint32_t instruction_cycles(uint32_t word);
 BlockInfo analyse_block(std::span<const uint32_t> words);
 

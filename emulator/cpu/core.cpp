@@ -107,7 +107,14 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     if (entered_exception_) continue;  // the hook redirected PC, which ends uc_emu_start
     fatal("the engine returned for no known reason");
   }
+  flush_sev();
   return {slice_instructions_, *stop_};
+}
+
+void Core::flush_sev() {
+  if (!sev_pending_) return;
+  sev_pending_ = false;
+  host_.send_event(id_);
 }
 
 void Core::stop(StopReason r) {
@@ -130,11 +137,12 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     c.el1_faults_ = 0;
     c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
   }
+  c.flush_sev();
   const BlockInfo& b = c.block_info(addr, size);
   c.slice_instructions_ += b.instructions;
   c.instructions_ += b.instructions;
   c.cycles_ += b.cycles;
-  if (b.sev) c.host_.send_event(c.id_);
+  c.sev_pending_ = b.sev;  // signalled once the block has run: its earlier stores come first
   if (b.sevl) c.event_ = true;
   if (b.wfe) {
     if (c.event_) c.event_ = false;  // WFE consumes the event and falls through
@@ -182,6 +190,7 @@ void Core::take_exception(uint32_t intno) {
     return fatal(fmt::format("exception storm: {} exceptions at EL1 without a return; last {}", el1_faults_, what));
   }
   trace(EventKind::Exception, what);
+  cycles_ += cost::kExceptionEntry;
   ucx::enter_el1(uc_, scratch_, req);
   entered_exception_ = true;
 }
@@ -189,6 +198,7 @@ void Core::take_exception(uint32_t intno) {
 void Core::take_irq(uint32_t sources) {
   trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}", sources, el(), pc()));
   el1_faults_ = 0;
+  cycles_ += cost::kExceptionEntry;
   ucx::enter_el1(uc_, scratch_, {ExceptionKind::Irq, pc(), false, 0, false, 0});
 }
 

@@ -111,6 +111,7 @@ class Core {
   const BlockInfo& block_info(uint64_t va, uint32_t size);
   void take_exception(uint32_t intno);
   void handle_semihosting();
+  void flush_sev();
   bool map_placeholder(uint64_t va);
   void clear_block_cache();
   std::optional<uint64_t> serve_mrs(Sysreg r);
@@ -138,7 +139,7 @@ class Core {
   uint64_t cycles_ = 0, instructions_ = 0;
   uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
-  bool event_ = false, park_after_block_ = false, entered_exception_ = false, eret_pending_ = false;
+  bool event_ = false, sev_pending_ = false, entered_exception_ = false, eret_pending_ = false;
   bool flush_tlb_ = false, flush_code_ = false;
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 

@@ -53,6 +53,8 @@ class RandomInterleaver final : public Interleaver {
 // `pct`: probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010). Cores get distinct random
 // priorities above `depth`; the highest-priority runnable core runs. At depth-1 change points drawn
 // from [1, steps] the running core drops to priority i (the i-th change point), below all initial ones.
+// PCT assumes a waiting thread blocks; a guest core that spin-waits never does, so after kPatience
+// slices in a row the top core yields one slice to another runnable core drawn at random.
 class PctInterleaver final : public Interleaver {
  public:
   PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps);
@@ -65,6 +67,9 @@ class PctInterleaver final : public Interleaver {
   std::vector<uint64_t> change_points_;  // sorted step numbers
   uint64_t step_ = 0;
   size_t next_change_ = 0;
+  int last_ = -1;
+  unsigned streak_ = 0;
+  static constexpr unsigned kPatience = 8;
 };
 
 // One slice as it ran: the record `--schedule-out` writes and `--schedule-in` replays.

@@ -1,0 +1,49 @@
+#include "cpu/block_info.h"
+
+#include <gtest/gtest.h>
+
+namespace chemu {
+namespace {
+
+// Encodings from llvm-mc. Catches: instruction classes decoded from the wrong bits, which would
+// skew virtual time (and so every timer deadline) for real guests.
+TEST(CostModel, ClassifiesInstructionGroups) {
+  EXPECT_EQ(instruction_cycles(0xf9400020), cost::kLoad);       // ldr x0, [x1]
+  EXPECT_EQ(instruction_cycles(0xa94007e0), cost::kLoad);       // ldp x0, x1, [sp]
+  EXPECT_EQ(instruction_cycles(0xf9000020), cost::kStore);      // str x0, [x1]
+  EXPECT_EQ(instruction_cycles(0xa9bf07e0), cost::kStore);      // stp x0, x1, [sp, #-16]!
+  EXPECT_EQ(instruction_cycles(0x8b020020), cost::kAlu);        // add x0, x1, x2
+  EXPECT_EQ(instruction_cycles(0x14000000), cost::kBranch);     // b .
+  EXPECT_EQ(instruction_cycles(0xb4000000), cost::kBranch);     // cbz x0, .
+  EXPECT_EQ(instruction_cycles(0xd65f03c0), cost::kBranch);     // ret
+  EXPECT_EQ(instruction_cycles(0x9b027c20), cost::kMultiply);   // mul x0, x1, x2
+  EXPECT_EQ(instruction_cycles(0x9ac20820), cost::kDivide);     // udiv x0, x1, x2
+  EXPECT_EQ(instruction_cycles(0x1ac20c20), cost::kDivide);     // sdiv w0, w1, w2
+  EXPECT_EQ(instruction_cycles(0x1e622820), cost::kFloat);      // fadd d0, d1, d2
+  EXPECT_EQ(instruction_cycles(0xd4000001), cost::kExceptionInsn);  // svc #0
+  EXPECT_EQ(instruction_cycles(0xd5033f9f), cost::kBarrier);    // dsb sy
+  EXPECT_EQ(instruction_cycles(0xd5033fdf), cost::kBarrier);    // isb
+  EXPECT_EQ(instruction_cycles(0xd53be020), cost::kSystem);     // mrs x0, cntpct_el0
+  EXPECT_EQ(instruction_cycles(0xd503201f), cost::kAlu);        // nop
+}
+
+// Catches: a WFE/SEV/ERET/WFI that Unicorn runs as a NOP going unseen by the machine.
+TEST(BlockInfo, FlagsInstructionsTheMachineMustSee) {
+  const uint32_t spin[] = {0xf9400020, insn::WFE, 0x14000000};
+  const BlockInfo a = analyse_block(spin);
+  EXPECT_EQ(a.instructions, 3u);
+  EXPECT_EQ(a.cycles, cost::kLoad + cost::kAlu + cost::kBranch);
+  EXPECT_TRUE(a.wfe);
+  EXPECT_FALSE(a.sev || a.sevl || a.eret || a.ends_in_wfi);
+  const uint32_t release[] = {0xf9000020, insn::SEV, insn::ERET};
+  const BlockInfo b = analyse_block(release);
+  EXPECT_TRUE(b.sev && b.eret);
+  EXPECT_FALSE(b.wfe || b.sevl);
+  const uint32_t idle[] = {0x8b020020, insn::WFI};
+  EXPECT_TRUE(analyse_block(idle).ends_in_wfi);
+  const uint32_t not_last[] = {insn::WFI, 0x8b020020};
+  EXPECT_FALSE(analyse_block(not_last).ends_in_wfi);
+}
+
+}  // namespace
+}  // namespace chemu
