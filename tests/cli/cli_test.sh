@@ -1,0 +1,71 @@
+#!/bin/sh
+# Command-line behaviour that users rely on: bad input gives one line on stderr and exit code 2;
+# guest runaway gives a report naming core, PC and EL, and exit code 3; runs are repeatable.
+#   cli_test.sh CASE CHEMU_BIN GUEST_DIR
+set -u
+case_name=$1 chemu=$2 guests=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Writes little-endian 32-bit instruction words as a raw image.
+words() { out=$1; shift; python3 -c 'import struct,sys; sys.stdout.buffer.write(b"".join(struct.pack("<I", int(w, 16)) for w in sys.argv[1:]))' "$@" >"$out"; }
+
+# expect CODE PATTERN -- args: runs chemu, checks the exit code and that stderr matches PATTERN.
+expect() {
+  code=$1 pattern=$2
+  shift 3
+  "$chemu" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  got=$?
+  if [ "$got" -ne "$code" ] || ! grep -Eq -e "$pattern" "$tmp/err"; then
+    echo "FAIL: chemu $* -> exit $got (want $code), stderr:"; cat "$tmp/err"; exit 1
+  fi
+  if [ "$code" = 2 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+    echo "FAIL: want exactly one line on stderr:"; cat "$tmp/err"; exit 1
+  fi
+  echo "ok: exit $got: $(head -1 "$tmp/err")"
+}
+
+case $case_name in
+  bad-input)
+    expect 2 "cannot open image" -- /nonexistent/kernel.img
+    printf 'just some text, not a kernel\n' >"$tmp/text.img"
+    expect 2 "text" -- "$tmp/text.img"
+    : >"$tmp/empty.img"
+    expect 2 "empty" -- "$tmp/empty.img"
+    expect 2 "another architecture" -- /bin/sh
+    head -c 100 "$guests/uart_hello.elf" >"$tmp/trunc.elf"
+    expect 2 "truncated" -- "$tmp/trunc.elf"
+    expect 2 "--quantum" -- --quantum 0 "$guests/uart_hello.elf"
+    expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
+    expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
+    ;;
+  segment-outside-ram)
+    # Patch uart_hello's first program header so its physical address lies past RAM.
+    python3 - "$guests/uart_hello.elf" "$tmp/far.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+phoff = struct.unpack_from("<Q", b, 32)[0]
+for i in range(struct.unpack_from("<H", b, 56)[0]):
+    o = phoff + i * 56
+    if struct.unpack_from("<I", b, o)[0] == 1:  # PT_LOAD
+        struct.pack_into("<Q", b, o + 24, 0x80000000)  # p_paddr
+        break
+open(sys.argv[2], "wb").write(b)
+PY
+    expect 2 "outside RAM" -- "$tmp/far.elf"
+    ;;
+  runaway)
+    words "$tmp/storm.img" 00000000                      # udf at 0x80000; VBAR_EL1 = 0 holds zeros too
+    expect 3 "core 0 pc=0x[0-9a-f]+ EL1: exception storm" -- "$tmp/storm.img"
+    words "$tmp/wild.img" d2aa0000 d61f0000              # mov x0, #0x50000000; br x0
+    expect 3 "core 0 pc=0x50000000 EL1: fetch .*no RAM or device" -- "$tmp/wild.img"
+    words "$tmp/mmio.img" d2a7e600 b9400001 14000000    # ldr w1, [0x3f300000]; b .
+    # The PC of a device access is that of its translated block: Unicorn does not sync PC for MMIO.
+    expect 3 "core 0 pc=0x8000[04] EL1: read of 4 bytes at 0x3f300000: no device claims it" -- "$tmp/mmio.img"
+    words "$tmp/spin.img" 14000000                      # b .
+    expect 4 "stopped after 1000 instructions" -- --max-instructions 1000 "$tmp/spin.img"
+    words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
+    expect 3 "every core is waiting" -- "$tmp/idle.img"
+    ;;
+  *) echo "unknown case $case_name"; exit 2 ;;
+esac
