@@ -94,6 +94,13 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     wfi_resume_pc_ = ~0ull;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
+    if (fetch_placeholder_) {  // mapped here, outside the translator, then the fetch is retried
+      const uint64_t va = *fetch_placeholder_;
+      fetch_placeholder_.reset();
+      if (!map_placeholder(va)) fatal(fmt::format("fetch at {:#x}: the address cannot be mapped", va));
+      set_reg(UC_ARM64_REG_PC, va);
+      continue;
+    }
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
@@ -359,6 +366,8 @@ bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, in
   }
   auto it = c.placeholders_.upper_bound(addr);
   const bool inside = it != c.placeholders_.begin() && addr - std::prev(it)->first < std::prev(it)->second;
+  // Changing the memory map while the translator fetches code crashes 2.0.1: defer fetches to run().
+  if (!inside && type == UC_MEM_FETCH_UNMAPPED) return c.fetch_placeholder_ = addr, false;
   if (!inside && c.map_placeholder(addr)) return true;
   const auto pa = c.translate(addr);
   c.fatal(pa ? fmt::format("{} of {} bytes at {:#x} (physical {:#x}): no RAM or device there", what, size, addr, *pa)

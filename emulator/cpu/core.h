@@ -153,7 +153,8 @@ class Core {
   static constexpr size_t kBlockCacheSize = 1 << 14;
   std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
   uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
-  std::map<uint64_t, uint64_t> placeholders_;  // base -> size of VA windows mapped for Unicorn's VA check
+  std::map<uint64_t, uint64_t> placeholders_;
+  std::optional<uint64_t> fetch_placeholder_;  // a VA window to map before retrying a fetch  // base -> size of VA windows mapped for Unicorn's VA check
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };
 
