@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "cpu/unicorn_compat.h"
@@ -89,15 +91,17 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   stop_.reset();
   if (flush_tlb_) ucx::flush_tlb(uc_), flush_tlb_ = false;
   if (flush_code_) ucx::flush_translated_code(uc_), clear_block_cache(), flush_code_ = false;
-  while (!stop_ || stop_ == StopReason::Budget) {
+  for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (fetch_placeholder_) {  // mapped here, outside the translator, then the fetch is retried
-      const uint64_t va = *fetch_placeholder_;
-      fetch_placeholder_.reset();
-      if (!map_placeholder(va)) fatal(fmt::format("fetch at {:#x}: the address cannot be mapped", va));
+      const uint64_t va = *std::exchange(fetch_placeholder_, std::nullopt);
+      if (!map_placeholder(va)) {
+        fatal(fmt::format("fetch at {:#x}: the address cannot be mapped", va));
+        break;
+      }
       set_reg(UC_ARM64_REG_PC, va);
       continue;
     }
@@ -105,14 +109,16 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
     }
-    // A WFI that ran counts even when the budget ran out in the same block: replay must agree.
-    if (!entered_exception_ && pc() == wfi_resume_pc_) {
+    if (!entered_exception_ && pc() == wfi_resume_pc_) {  // the last block ended in a WFI that ran
       stop_ = StopReason::Wfi;
       break;
     }
-    if (stop_) break;
-    if (entered_exception_) continue;  // the hook redirected PC, which ends uc_emu_start
-    fatal("the engine returned for no known reason");
+    if (stop_) break;  // budget, deadline or a timer write
+    if (!entered_exception_) {
+      fatal("the engine returned for no known reason");
+      break;
+    }
+    // An exception entry or a semihosting call wrote PC, which ends uc_emu_start: go on.
   }
   flush_sev();
   return {slice_instructions_, *stop_};
@@ -137,27 +143,31 @@ void Core::fatal(const std::string& what) {
 
 void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, std::move(details)); }
 
+// Called before each translated block runs. Stopping here means the block does not run, so the
+// budget is checked before the block is counted; what the previous block did (SEV, ERET) is settled
+// first, because it has run by now.
 void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
-  if (c.eret_pending_) {  // the previous block ended in ERET: report where it went
+  c.flush_sev();
+  if (c.eret_pending_) {
     c.eret_pending_ = false;
     c.el1_faults_ = 0;
+    c.event_ = true;  // an exception return sets the event register (ARMv8-A)
     c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
   }
-  c.flush_sev();
+  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) return c.stop(StopReason::Budget);
   const BlockInfo& b = c.block_info(addr, size);
+  if (b.sevl) c.event_ = true;
+  if (b.wfe) {
+    if (!c.event_) return c.stop(StopReason::Wfe);  // sleep before the block: WFE may sleep early
+    c.event_ = false;                               // WFE consumes the event and falls through
+  }
   c.slice_instructions_ += b.instructions;
   c.instructions_ += b.instructions;
   c.cycles_ += b.cycles;
   c.sev_pending_ = b.sev;  // signalled once the block has run: its earlier stores come first
-  if (b.sevl) c.event_ = true;
-  if (b.wfe) {
-    if (c.event_) c.event_ = false;  // WFE consumes the event and falls through
-    else c.stop(StopReason::Wfe);    // park after this block (WFE is a hint: sleeping here is allowed)
-  }
   c.eret_pending_ = b.eret;
   c.wfi_resume_pc_ = b.ends_in_wfi ? addr + size : ~0ull;
-  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) c.stop(StopReason::Budget);
 }
 
 void Core::clear_block_cache() { std::fill(blocks_.begin(), blocks_.end(), CachedBlock{}); }

@@ -98,7 +98,7 @@ RunResult Machine::run() {
     uint64_t budget = s.budget;
     if (config_.max_instructions) budget = std::min(budget, config_.max_instructions - total_instructions_);
     const uint64_t start = c.cycles();
-    tracer_.emit(c.id(), start, EventKind::SliceStart, fmt::format("budget={}", budget));
+    tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
     total_instructions_ += res.instructions;
     schedule_.push_back({c.id(), start, res.instructions});
@@ -136,6 +136,7 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
 
 void Machine::wake(Core& c, uint64_t at, std::string_view why) {
   c.advance_to(at);
+  if (c.state() == CoreState::Wfe) c.set_event();  // the WFE it sleeps before must now fall through
   c.set_state(CoreState::Running);
   tracer_.emit(c.id(), c.cycles(), EventKind::Wake, std::string(why));
 }
