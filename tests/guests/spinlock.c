@@ -32,7 +32,10 @@ int guest_main(unsigned core) {
         uint64_t last = counter;
         for (uint32_t n = 0; !load_acquire(&done[c]); n++) {
             if (counter != last) { last = counter; n = 0; }
-            if (n >= WAIT_SPINS) return 2;
+            if (n >= WAIT_SPINS) {
+                kprintf("spinlock: FAIL core %u made no progress, counter = %lu\n", c, counter);
+                return 2;
+            }
         }
     }
     kprintf("counter = %lu\n", counter);
