@@ -20,6 +20,8 @@ _start:
   sub x0, x0, #1
   nop
   cbnz x0, 1b
+.global loop_done
+loop_done:                          // raw_unicorn stops here
   adr x5, done
   add x5, x5, x19, lsl #3
   mov x6, #1
@@ -39,7 +41,7 @@ _start:
 park:
   wfi
   b park
-.balign 8
+.balign 4096                        // data on its own page: stores near code are self-modifying-code checks
 exit_block: .quad 0x20026, 0
 done: .quad 0, 0, 0, 0
 .balign 64

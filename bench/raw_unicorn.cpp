@@ -1,0 +1,29 @@
+// Raw single-engine Unicorn on the compute guest: no hooks, one uc_emu_start from the entry to
+// `loop_done`. The baseline chemu's per-core speed is compared with (bench/mips.sh).
+//   raw_unicorn IMAGE LOOP_DONE_ADDRESS INSTRUCTIONS
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cpu/unicorn_compat.h"
+#include "machine/guest_ram.h"
+#include "machine/loader.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: raw_unicorn IMAGE LOOP_DONE_ADDRESS INSTRUCTIONS\n");
+    return 2;
+  }
+  chemu::GuestRam ram;
+  const chemu::LoadedImage image = chemu::load_image(argv[1], ram);
+  const uint64_t until = std::strtoull(argv[2], nullptr, 0), instructions = std::strtoull(argv[3], nullptr, 0);
+  uc_engine* uc = chemu::ucx::open_cortex_a53();
+  chemu::ucx::check(uc_mem_map_ptr(uc, 0, chemu::GuestRam::size(), UC_PROT_ALL, ram.data()), "map RAM");
+  const auto t0 = std::chrono::steady_clock::now();
+  chemu::ucx::check(uc_emu_start(uc, image.entry, until, 0, 0), "run");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("raw Unicorn, one engine: %.1f guest MIPS (%llu instructions in %.3f s)\n", instructions / s / 1e6,
+              static_cast<unsigned long long>(instructions), s);
+  uc_close(uc);
+  return 0;
+}
