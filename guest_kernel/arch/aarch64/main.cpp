@@ -1,11 +1,15 @@
 // The kernel's C++ entry points after the MMU is on: main() on the primary, secondary_start()
-// on the others.
+// on the others. Both end by entering the scheduler and never return.
+#include "arch/aarch64/context.h"
 #include "arch/aarch64/machine.h"
 #include "arch/aarch64/smp.h"
 #include "arch/aarch64/sysreg.h"
 #include "common/kprint.h"
 #include "mm/kmalloc.h"
+#include "object/process.h"
+#include "plat/raspi3/irq.h"
 #include "plat/raspi3/uart.h"
+#include "sched/sched.h"
 #include "tests/tests.h"
 
 namespace {
@@ -20,6 +24,11 @@ void drop_identity_map() {
     asm volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
 }
 
+[[noreturn]] void enter_scheduler() {
+    sched();
+    eret_to_thread(switch_context());
+}
+
 }  // namespace
 
 alignas(16) char cpu_stacks[PLAT_CPU_NUM][KSTACK_SIZE];
@@ -27,20 +36,31 @@ alignas(16) char cpu_stacks[PLAT_CPU_NUM][KSTACK_SIZE];
 extern "C" [[noreturn]] void main(paddr_t boot_flag) {
     init_per_cpu_info(0);
     drop_identity_map();
+    init_exception_vectors();
     uart_init();
     kinfo("[ChCore] uart init finished\n");
     kinfo("CPU 0 is active\n");
     mm_init();
     test_mm();
+    sched_init(&rr);
+    test_scheduler_meta();
+    test_sched_enqueue();
+    test_sched_dequeue();
+    plat_enable_ipi();
+    plat_timer_init();
     enable_smp_cores(boot_flag);
+    create_root_thread();
     printk("End of Kernel Checkpoints: 0xDEADBEEF\n");
-    semihost_exit(0);
+    enter_scheduler();
 }
 
 extern "C" [[noreturn]] void secondary_start(u64 cpuid) {
     init_per_cpu_info(cpuid);
     drop_identity_map();
+    init_exception_vectors();
     kinfo("CPU %lu is active\n", cpuid);
+    plat_enable_ipi();
+    plat_timer_init();
     cpu_status[cpuid] = cpu_run;
-    cpu_halt();
+    enter_scheduler();
 }

@@ -10,7 +10,7 @@ volatile cpu_state cpu_status[PLAT_CPU_NUM];
 void init_per_cpu_info(u64 cpuid) {
     cpu_info[cpuid].cpu_id = cpuid;
     cpu_info[cpuid].cur_thread = nullptr;
-    cpu_info[cpuid].prev_thread = nullptr;
+    cpu_info[cpuid].stack_owner = nullptr;
     write_sysreg(tpidr_el1, &cpu_info[cpuid]);
 }
 

@@ -11,7 +11,7 @@ enum cpu_state : u32 { cpu_hang = 0, cpu_run = 1 };
 struct per_cpu_info {
     u64 cpu_id;                 // offset 0
     thread* cur_thread;         // offset 8: the thread this CPU runs (or an idle thread)
-    thread* prev_thread;        // offset 16: the thread switched away from, reaped after the switch
+    thread* stack_owner;        // offset 16: the thread whose kernel stack this CPU runs on
     u64 pad[5];
 } __attribute__((aligned(64)));
 

@@ -1,0 +1,3 @@
+#pragma once
+void handle_timer_irq();
+void handle_ipi();

@@ -1,0 +1,127 @@
+// Per-CPU round-robin (ChCore's rr policy). Each CPU has one ready queue with its own lock; a CPU
+// only ever dequeues from its own queue, any CPU may enqueue to any queue.
+#include "sched/policy_rr.h"
+#include "common/errno.h"
+#include "common/kprint.h"
+#include "common/macro.h"
+#include "object/cap_group.h"
+#include "plat/raspi3/irq.h"
+#include "sched/sched.h"
+
+queue_meta rr_ready_queue_meta[PLAT_CPU_NUM];
+
+namespace {
+
+bool is_idle(const thread* t) { return t->thread_ctx->type == TYPE_IDLE; }
+
+// Where an enqueued thread goes: its affinity if set, else the CPU doing the enqueue.
+u32 choose_cpu(const thread* t) {
+    const s32 aff = t->thread_ctx->affinity;
+    if (aff >= 0 && aff < PLAT_CPU_NUM) return static_cast<u32>(aff);
+    return smp_get_cpu_id();
+}
+
+}  // namespace
+
+int rr_sched_init() {
+    for (u32 i = 0; i < PLAT_CPU_NUM; ++i) {
+        BUG_ON(!rr_ready_queue_meta[i].queue_head.empty());
+        rr_ready_queue_meta[i].queue_len = 0;
+    }
+    printk("Scheduler metadata is successfully initialized!: 0xDEADBEEF\n");
+    return 0;
+}
+
+// Appends t to cpuid's queue. Caller holds that queue's lock.
+int __rr_sched_enqueue(thread* t, u32 cpuid) {
+    BUG_ON(!rr_ready_queue_meta[cpuid].queue_lock.is_locked_by_me());
+    rr_ready_queue_meta[cpuid].queue_head.push_back(t);
+    rr_ready_queue_meta[cpuid].queue_len++;
+    return 0;
+}
+
+int rr_sched_enqueue(thread* t) {
+    if (!t || !t->thread_ctx) return -EINVAL;
+    if (is_idle(t)) return 0;  // idle threads live outside the queues
+    if (t->thread_ctx->state == TS_READY) return -EINVAL;
+    const u32 cpuid = choose_cpu(t);
+    {
+        SpinGuard guard(rr_ready_queue_meta[cpuid].queue_lock);
+        t->thread_ctx->state = TS_READY;
+        t->thread_ctx->cpuid = cpuid;
+        __rr_sched_enqueue(t, cpuid);
+    }
+    if (cpuid != smp_get_cpu_id()) plat_send_ipi(cpuid);  // wake it if idle
+    return 0;
+}
+
+// The first thread of the queue that may run now: ready and not still on another CPU's stack.
+thread* find_runnable_thread(thread_list* queue) {
+    for (thread* t : *queue) {
+        if (t->thread_ctx->state == TS_READY && t->thread_ctx->kernel_stack_busy == 0) return t;
+    }
+    return nullptr;
+}
+
+// Removes t from the queue it is on. Caller holds that queue's lock.
+int __rr_sched_dequeue(thread* t) {
+    const u32 cpuid = t->thread_ctx->cpuid;
+    BUG_ON(!rr_ready_queue_meta[cpuid].queue_lock.is_locked_by_me());
+    rr_ready_queue_meta[cpuid].queue_head.remove(t);
+    rr_ready_queue_meta[cpuid].queue_len--;
+    t->thread_ctx->state = TS_INTER;
+    return 0;
+}
+
+int rr_sched_dequeue(thread* t) {
+    if (!t || is_idle(t) || t->thread_ctx->state != TS_READY) return -EINVAL;
+    SpinGuard guard(rr_ready_queue_meta[t->thread_ctx->cpuid].queue_lock);
+    return __rr_sched_dequeue(t);
+}
+
+// Next thread for this CPU. Threads of exiting processes met here are retired, not run.
+thread* rr_sched_choose_thread() {
+    const u32 cpuid = smp_get_cpu_id();
+    for (;;) {
+        thread* t;
+        {
+            SpinGuard guard(rr_ready_queue_meta[cpuid].queue_lock);
+            t = find_runnable_thread(&rr_ready_queue_meta[cpuid].queue_head);
+            if (!t) return &idle_threads[cpuid];
+            __rr_sched_dequeue(t);
+        }
+        if (!t->cap_group || !t->cap_group->exiting) return t;
+        thread_exit_state(t);
+    }
+}
+
+// Puts the running thread back (if it can still run), then switches to the next one.
+int rr_sched() {
+    thread* old = current_thread;
+    reap_zombies();
+    if (old && !is_idle(old)) {
+        if (old->cap_group && old->cap_group->exiting && old->thread_ctx->state != TS_EXIT)
+            thread_exit_state(old);
+        if (old->thread_ctx->state == TS_RUNNING) {
+            old->thread_ctx->sc->budget = DEFAULT_BUDGET;
+            rr_sched_enqueue(old);
+        }
+    }
+    switch_to_thread(rr_sched_choose_thread());
+    return 0;
+}
+
+void rr_top() {
+    for (u32 i = 0; i < PLAT_CPU_NUM; ++i) {
+        SpinGuard guard(rr_ready_queue_meta[i].queue_lock);
+        printk("CPU %u: current %p, %u ready\n", i, current_threads[i], rr_ready_queue_meta[i].queue_len);
+    }
+}
+
+sched_ops rr = {
+    .sched_init = rr_sched_init,
+    .sched = rr_sched,
+    .sched_enqueue = rr_sched_enqueue,
+    .sched_dequeue = rr_sched_dequeue,
+    .sched_top = rr_top,
+};
