@@ -1,10 +1,10 @@
 #!/bin/sh
 # Run every guest on QEMU (raspi3b) as .elf and .img, compare the console with NAME.expected.
-# Usage: run_qemu.sh GUEST_OUT_DIR [guest...]     Prints one line per run; exit 1 if any run failed.
+# Usage: run_qemu.sh GUEST_OUT_DIR [guest...]   (default: every NAME.expected here). Prints one line per run; exit 1 if any run failed.
 set -u
 out=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
-guests=${*:-"uart_hello smp_boot svc_el0 data_abort spinlock coherence"}
+guests=${*:-$(cd "$here" && ls *.expected | sed "s/\.expected$//")}
 fail=0
 for g in $guests; do
   for kind in elf img; do
