@@ -1,5 +1,6 @@
 // ELF64 loader for user programs. The image is trusted to come from the ramdisk, but every field
 // is still checked: a bad image gives -ENOEXEC, never a kernel fault.
+#include "arch/aarch64/cache.h"
 #include "common/errno.h"
 #include "common/machine.h"
 #include "common/util.h"
@@ -43,6 +44,7 @@ void fill_segment(pmobject* pmo, u64 page_off, const u8* src, u64 len) {
         const u64 chunk = PAGE_SIZE - (off & PAGE_MASK) < len - done ? PAGE_SIZE - (off & PAGE_MASK) : len - done;
         char* dst = phys_to_ptr<char>(pmo_get_page(pmo, off, true)) + (off & PAGE_MASK);
         memcpy(dst, src + done, chunk);
+        clean_dcache_range_pou(dst, chunk);  // may be code: see load_elf
         done += chunk;
     }
 }
@@ -72,5 +74,5 @@ Result<u64> load_elf(vmspace* vms, const u8* elf, u64 size) {
         if (phs[i].p_type != PT_LOAD) continue;
         if (int err = load_segment(vms, elf, size, &phs[i])) return Error{err};
     }
-    return eh->e_entry;
+    return eh->e_entry;  // vmspace_map_pmo invalidated the I-caches for the executable segments
 }

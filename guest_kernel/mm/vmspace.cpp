@@ -1,6 +1,7 @@
 // User address spaces. Invariants: regions never overlap and lie inside [0, USER_SPACE_END);
 // every valid leaf entry belongs to a region; the vmspace lock covers regions and page table.
 #include "mm/vmspace.h"
+#include "arch/aarch64/cache.h"
 #include "arch/aarch64/page_table.h"
 #include "arch/aarch64/sysreg.h"
 #include "common/errno.h"
@@ -103,6 +104,9 @@ int vmspace_map_pmo(vmspace* vms, pmobject* pmo, vaddr_t va, u64 perm) {
         remove_vmr(vms, r);
         return err;
     }
+    // New code at this VA (or old code of another process here before): no CPU may run stale
+    // instructions. The writer cleaned the D-cache (the ELF loader does; user code must too).
+    if (perm & VMR_EXEC) invalidate_icache_all();
     return 0;
 }
 
@@ -124,7 +128,9 @@ int vmspace_handle_fault(vmspace* vms, vaddr_t va, bool write, bool exec) {
     const vaddr_t page_va = round_down(va, PAGE_SIZE);
     paddr_t pa = pmo_get_page(r->pmo, page_va - r->start, true);
     if (!pa) return -ENOMEM;
-    return map_range_in_pgtbl(vms->pgtbl, page_va, pa, PAGE_SIZE, r->perm);
+    const int err = map_range_in_pgtbl(vms->pgtbl, page_va, pa, PAGE_SIZE, r->perm);
+    if (err == 0 && (r->perm & VMR_EXEC)) invalidate_icache_all();
+    return err;
 }
 
 void vmspace_deinit(object* obj) {
