@@ -283,14 +283,35 @@ void Core::handle_semihosting() {
 // ---- system registers -----------------------------------------------------------------------
 
 uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self) {
-  auto v = static_cast<Core*>(self)->serve_mrs(Sysreg::of(*cp));
+  Core& c = *static_cast<Core*>(self);
+  const Sysreg r = Sysreg::of(*cp);
+  if (!c.el0_may_access(r)) return 0;  // the engine's own check (CNTKCTL_EL1 mirrored) traps it
+  auto v = c.serve_mrs(r);
   if (!v) return 0;  // an ordinary register: let the engine read it
   if (reg != UC_ARM64_REG_XZR) uc_reg_write(uc, reg, &*v);
   return 1;
 }
 
 uint32_t Core::on_msr(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
-  return static_cast<Core*>(self)->serve_msr(Sysreg::of(*cp), cp->val) ? 1 : 0;
+  Core& c = *static_cast<Core*>(self);
+  const Sysreg r = Sysreg::of(*cp);
+  if (!c.el0_may_access(r)) return 0;  // the engine's own check traps it
+  return c.serve_msr(r, cp->val) ? 1 : 0;
+}
+
+// CNTKCTL_EL1 decides which generic-timer registers EL0 may use: EL0PCTEN (bit 0) the physical
+// count, EL0VCTEN (1) the virtual count, either of them CNTFRQ, EL0VTEN (8) CNTV_*, EL0PTEN (9) CNTP_*.
+// The hooks run before the engine's own permission checks: a forbidden access is handed back to the
+// engine, whose check (with CNTKCTL_EL1 kept in step, below) raises the trap (ESR EC 0x18).
+bool Core::el0_may_access(Sysreg r) const {
+  if (r.op0 != 3 || r.op1 != 3 || r.crn != 14 || el() != 0) return true;
+  const uint64_t k = timer_.cntkctl;
+  if (r == sysreg::CNTPCT_EL0) return k & 1;
+  if (r == sysreg::CNTVCT_EL0) return k & 2;
+  if (r == sysreg::CNTFRQ_EL0) return k & 3;
+  if (r.crm == 2) return k & (1u << 9);  // CNTP_TVAL/CTL/CVAL
+  if (r.crm == 3) return k & (1u << 8);  // CNTV_TVAL/CTL/CVAL
+  return true;
 }
 
 std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
@@ -299,7 +320,6 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
   if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
   if (r == sysreg::CNTPCT_EL0 || r == sysreg::CNTVCT_EL0) return now;
   if (r == sysreg::PMCCNTR_EL0) return cycles_;
-  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl;
   if (r == sysreg::CNTP_CTL_EL0) return timer_.phys.read_ctl(now);
   if (r == sysreg::CNTP_CVAL_EL0) return timer_.phys.cval;
   if (r == sysreg::CNTP_TVAL_EL0) return timer_.phys.read_tval(now);
@@ -313,7 +333,7 @@ bool Core::serve_msr(Sysreg r, uint64_t v) {
   const uint64_t now = counter_now();
   if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
   if (r == sysreg::SCTLR_EL1 || r == sysreg::TCR_EL1 || r == sysreg::TTBR1_EL1) clear_block_cache();
-  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, true;
+  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, false;  // the engine keeps it too, for its checks
   GenericTimer::Channel* ch = (r == sysreg::CNTP_CTL_EL0 || r == sysreg::CNTP_CVAL_EL0 || r == sysreg::CNTP_TVAL_EL0) ? &timer_.phys
                             : (r == sysreg::CNTV_CTL_EL0 || r == sysreg::CNTV_CVAL_EL0 || r == sysreg::CNTV_TVAL_EL0) ? &timer_.virt
                                                                                                                   : nullptr;

@@ -116,6 +116,7 @@ class Core {
   void clear_block_cache();
   std::optional<uint64_t> serve_mrs(Sysreg r);
   bool serve_msr(Sysreg r, uint64_t value);
+  bool el0_may_access(Sysreg r) const;
   void stop(StopReason r);
   void fatal(const std::string& what);
   void trace(EventKind k, std::string details);
