@@ -1,0 +1,56 @@
+#!/bin/sh
+# Boots kernel.img on QEMU's raspi3b (the reference machine) or on chemu and checks the console and
+# exit status. Usage: boot_kernel.sh qemu KERNEL_IMG | boot_kernel.sh CHEMU_BIN KERNEL_IMG [options]
+# Exits 77 (ctest: skipped) when QEMU is asked for and qemu-system-aarch64 is missing.
+set -u
+runner="${1:?usage: boot_kernel.sh qemu|CHEMU_BIN KERNEL_IMG [chemu options]}"
+img="${2:?usage: boot_kernel.sh qemu|CHEMU_BIN KERNEL_IMG [chemu options]}"
+shift 2
+if [ "$runner" = qemu ] && ! command -v qemu-system-aarch64 >/dev/null 2>&1; then
+    echo "SKIP: qemu-system-aarch64 not installed"
+    exit 77
+fi
+if [ ! -f "$img" ]; then
+    echo "FAIL: no kernel image at $img"
+    exit 1
+fi
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if [ "$runner" = qemu ]; then
+    timeout 30 qemu-system-aarch64 -M raspi3b -m 1G -nographic -semihosting -kernel "$img" </dev/null >"$log" 2>&1
+else
+    timeout 60 "$runner" "$@" "$img" </dev/null >"$log" 2>&1
+fi
+status=$?
+tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
+
+fail=0
+expect() {
+    if ! grep -qF -- "$1" "$log"; then
+        echo "FAIL: console lacks: $1"
+        fail=1
+    fi
+}
+for cpu in 0 1 2 3; do expect "CPU $cpu is active"; done
+expect "End of Kernel Checkpoints: 0xDEADBEEF"
+if [ -n "${E2E_EXPECT_USER:-1}" ] && [ "${E2E_EXPECT_USER:-1}" != 0 ]; then
+    expect "Enter Procmgr Root thread (userspace)"
+fi
+if grep -qE '\[PANIC\]|BUG_ON' "$log"; then
+    echo "FAIL: the kernel panicked"
+    fail=1
+fi
+if [ "$status" -eq 124 ]; then
+    echo "FAIL: $runner still running at its time limit (no semihosting exit)"
+    fail=1
+elif [ "$status" -ne 0 ]; then
+    echo "FAIL: $runner exited with status $status (expected 0)"
+    fail=1
+fi
+if [ "$fail" -ne 0 ]; then
+    echo "---- console ----"
+    cat "$log"
+    exit 1
+fi
+echo "PASS: kernel booted on $runner $*, 4 CPUs, user space reached, exit 0"
+exit 0
