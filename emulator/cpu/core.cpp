@@ -1,7 +1,5 @@
 #include "cpu/core.h"
 
-#include <sys/mman.h>
-
 #include <utility>
 
 #include <fmt/format.h>
@@ -18,16 +16,6 @@ enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BK
 constexpr uint32_t kUndefinedSyndrome = 0x02000000;  // EC=0 (unknown reason), IL=1
 constexpr unsigned kStormLimit = 32;  // synchronous exceptions from EL1 with no ERET in between
 
-// Placeholder host memory behind VA windows mapped only to satisfy Unicorn 2.0.1's VA region check.
-// Accesses are translated to physical addresses, so the placeholder itself is never the real target.
-uint8_t* placeholder_memory() {
-  static uint8_t* mem = [] {
-    void* p = mmap(nullptr, 1ull << 30, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw std::runtime_error("cannot reserve host address space for VA placeholders");
-    return static_cast<uint8_t*>(p);
-  }();
-  return mem;
-}
 }  // namespace
 
 std::string_view core_state_name(CoreState s) {
@@ -98,7 +86,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (fetch_placeholder_) {  // mapped here, outside the translator, then the fetch is retried
       const uint64_t va = *std::exchange(fetch_placeholder_, std::nullopt);
-      if (!map_placeholder(va)) {
+      if (!placeholders_.map(uc_, va)) {
         fatal(fmt::format("fetch at {:#x}: the address cannot be mapped", va));
         break;
       }
@@ -373,20 +361,6 @@ std::optional<uint64_t> Core::read_u64(uint64_t va) const {
   return pa ? ram_.load<uint64_t>(*pa) : std::nullopt;
 }
 
-// Unicorn 2.0.1 checks every access against its region list by *virtual* address. With the MMU on,
-// a VA outside RAM and the device windows gets a placeholder region so the access reaches the real
-// translation (and a translation fault if the guest's tables do not map it).
-bool Core::map_placeholder(uint64_t va) {
-  for (uint64_t size : {1ull << 30, 1ull << 21, 1ull << 12}) {
-    const uint64_t base = va & ~(size - 1);
-    if (uc_mem_map_ptr(uc_, base, size, UC_PROT_ALL, placeholder_memory()) == UC_ERR_OK) {
-      placeholders_.emplace(base, size);
-      return true;
-    }
-  }
-  return false;
-}
-
 bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t, void* self) {
   Core& c = *static_cast<Core*>(self);
   const char* what = type == UC_MEM_FETCH_UNMAPPED ? "fetch" : type == UC_MEM_WRITE_UNMAPPED ? "write" : "read";
@@ -394,11 +368,10 @@ bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, in
     c.fatal(fmt::format("{} of {} bytes at {:#x}: no RAM or device there", what, size, addr));
     return false;
   }
-  auto it = c.placeholders_.upper_bound(addr);
-  const bool inside = it != c.placeholders_.begin() && addr - std::prev(it)->first < std::prev(it)->second;
-  // Changing the memory map while the translator fetches code crashes 2.0.1: defer fetches to run().
-  if (!inside && type == UC_MEM_FETCH_UNMAPPED) return c.fetch_placeholder_ = addr, false;
-  if (!inside && c.map_placeholder(addr)) return true;
+  // With the MMU on, an unmapped VA usually means Unicorn's VA check (see ucx::VaPlaceholders).
+  const bool inside = c.placeholders_.covers(addr);
+  if (!inside && type == UC_MEM_FETCH_UNMAPPED) return c.fetch_placeholder_ = addr, false;  // map in run()
+  if (!inside && c.placeholders_.map(c.uc_, addr)) return true;
   const auto pa = c.translate(addr);
   c.fatal(pa ? fmt::format("{} of {} bytes at {:#x} (physical {:#x}): no RAM or device there", what, size, addr, *pa)
              : fmt::format("{} of {} bytes at {:#x}: the address cannot be mapped", what, size, addr));

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <map>
 #include <vector>
 #include <string>
 #include <string_view>
@@ -17,6 +16,7 @@
 #include "cpu/generic_timer.h"
 #include "cpu/page_walk.h"
 #include "cpu/sysreg.h"
+#include "cpu/unicorn_compat.h"
 #include "machine/guest_ram.h"
 #include "trace/tracer.h"
 
@@ -112,7 +112,6 @@ class Core {
   void take_exception(uint32_t intno);
   void handle_semihosting();
   void flush_sev();
-  bool map_placeholder(uint64_t va);
   void clear_block_cache();
   std::optional<uint64_t> serve_mrs(Sysreg r);
   bool serve_msr(Sysreg r, uint64_t value);
@@ -154,8 +153,8 @@ class Core {
   static constexpr size_t kBlockCacheSize = 1 << 14;
   std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
   uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
-  std::map<uint64_t, uint64_t> placeholders_;
-  std::optional<uint64_t> fetch_placeholder_;  // a VA window to map before retrying a fetch  // base -> size of VA windows mapped for Unicorn's VA check
+  ucx::VaPlaceholders placeholders_;
+  std::optional<uint64_t> fetch_placeholder_;  // a VA window to map before retrying a fetch
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };
 

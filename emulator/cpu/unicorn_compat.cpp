@@ -1,5 +1,7 @@
 #include "cpu/unicorn_compat.h"
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -96,6 +98,33 @@ static void enter_el1_with(const ContextLayout& l, uc_engine* uc, uc_context* sc
 
 void enter_el1(uc_engine* uc, uc_context* scratch, const EntryRequest& req) {
   enter_el1_with(context_layout(), uc, scratch, req);
+}
+
+namespace {
+uint8_t* placeholder_memory() {
+  static uint8_t* mem = [] {
+    void* p = mmap(nullptr, 1ull << 30, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw UnicornMismatch("cannot reserve host address space for VA placeholders");
+    return static_cast<uint8_t*>(p);
+  }();
+  return mem;
+}
+}  // namespace
+
+bool VaPlaceholders::covers(uint64_t va) const {
+  auto it = windows_.upper_bound(va);
+  return it != windows_.begin() && va - std::prev(it)->first < std::prev(it)->second;
+}
+
+bool VaPlaceholders::map(uc_engine* uc, uint64_t va) {
+  for (uint64_t size : {1ull << 30, 1ull << 21, 1ull << 12}) {
+    const uint64_t base = va & ~(size - 1);
+    if (uc_mem_map_ptr(uc, base, size, UC_PROT_ALL, placeholder_memory()) == UC_ERR_OK) {
+      windows_.emplace(base, size);
+      return true;
+    }
+  }
+  return false;
 }
 
 void flush_tlb(uc_engine* uc) {

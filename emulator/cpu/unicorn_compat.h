@@ -8,6 +8,7 @@
 // installed Unicorn behaves differently than this code expects.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <unicorn/unicorn.h>
@@ -62,6 +63,21 @@ struct EntryRequest {
   uint64_t far;
 };
 void enter_el1(uc_engine* uc, uc_context* scratch, const EntryRequest& req);
+
+// Unicorn 2.0.1 checks every access against its region list by *virtual* address (fixed in 2.1). With
+// the MMU on, a VA outside RAM and the device windows needs a placeholder region so the access reaches
+// the real translation (and a translation fault if the guest's tables do not map it). Accesses are
+// translated to physical addresses, so a placeholder's own memory is never the real target.
+// Map instruction-fetch placeholders between uc_emu_start calls: changing the memory map while the
+// translator fetches code crashes 2.0.1.
+class VaPlaceholders {
+ public:
+  bool covers(uint64_t va) const;     // inside a window mapped earlier: the access is really unbacked
+  bool map(uc_engine* uc, uint64_t va);  // the largest aligned free window (1 GiB, 2 MiB, 4 KiB) at va
+
+ private:
+  std::map<uint64_t, uint64_t> windows_;  // base -> size
+};
 
 // Make another engine see maintenance done elsewhere: drop its TLB (translations) or its translated code.
 void flush_tlb(uc_engine* uc);
