@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
@@ -29,11 +30,15 @@ std::string default_image() {
   return "build/guest/kernel.img";
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+std::string read_stream(std::istream& in) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return read_stream(in);
 }
 
 bool write_file(const std::string& path, const std::string& text) {
@@ -51,7 +56,7 @@ int fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
-  std::string image, boot = "auto", sched = "rr", trace_path, schedule_out, schedule_in;
+  std::string image, boot = "auto", sched = "rr", trace_path, schedule_out, schedule_in, input_path;
   chemu::MachineConfig config;
   bool trace_hash = false, verbose = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
@@ -66,6 +71,7 @@ int main(int argc, char** argv) {
   app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
   app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
   app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
+  app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
@@ -96,6 +102,10 @@ int main(int argc, char** argv) {
       std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
       machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
+    }
+    if (!input_path.empty()) {
+      if (input_path != "-" && !std::filesystem::exists(input_path)) return fail(fmt::format("cannot read input file '{}'", input_path));
+      machine.console().feed_input(input_path == "-" ? read_stream(std::cin) : read_file(input_path));
     }
     machine.load(image);
     const chemu::RunResult r = machine.run();

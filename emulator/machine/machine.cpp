@@ -116,8 +116,16 @@ RunResult Machine::run() {
 
 // Interrupts are taken only here, at the start of a slice: the trace records exactly where.
 void Machine::deliver_irq(Core& c) {
-  const uint32_t sources = local_intc_.irq_source(c.id());
+  const uint32_t sources = sample_irq_lines(c);
   if (sources && !c.irq_masked()) c.take_irq(sources);
+}
+
+// The core's IRQ sources now; sources that were not there at the last look are traced as raised.
+uint32_t Machine::sample_irq_lines(const Core& c) {
+  const uint32_t now = local_intc_.irq_source(c.id()), raised = now & ~irq_lines_[size_t(c.id())];
+  irq_lines_[size_t(c.id())] = now;
+  if (raised) tracer_.emit(c.id(), c.cycles(), EventKind::IrqRaise, fmt::format("sources={:#x}", raised));
+  return now;
 }
 
 void Machine::settle(Core& c, const Core::SliceResult& r) {
@@ -148,13 +156,12 @@ void Machine::wake_waiting_cores() {
   const uint64_t t = running_time();
   for (auto& c : cores_) {
     if (c->state() != CoreState::Wfi && c->state() != CoreState::Wfe) continue;
-    const bool interrupt = [&] { return local_intc_.irq_pending(c->id()) || local_intc_.fiq_source(c->id()) != 0; }();
     const auto d = deadline(*c);
-    if (!interrupt && d && t != ~0ull && *d <= t) {  // its own timer fired while it slept
-      c->advance_to(*d);
-      wake(*c, *d, "timer");
-    } else if (interrupt) {
-      wake(*c, t == ~0ull ? c->cycles() : t, "interrupt");
+    if (d && t != ~0ull && *d <= t) c->advance_to(*d);  // its own timer fired while it slept
+    const bool interrupt = local_intc_.irq_pending(c->id()) || local_intc_.fiq_source(c->id()) != 0;
+    if (interrupt) {
+      wake(*c, d && t != ~0ull && *d <= t ? *d : (t == ~0ull ? c->cycles() : t), "interrupt");
+      sample_irq_lines(*c);  // traced at the time it woke, not the time it fell asleep
     } else if (c->state() == CoreState::Wfe && c->event_register()) {
       wake(*c, t == ~0ull ? c->cycles() : t, "event");
     }

@@ -84,6 +84,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void release_spin_table_cores(int by_core);
   void settle(Core& c, const Core::SliceResult& r);
   void deliver_irq(Core& c);
+  uint32_t sample_irq_lines(const Core& c);
   void wake_waiting_cores();
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
@@ -105,6 +106,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
   std::vector<ScheduleEntry> schedule_;
+  std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
 };
 

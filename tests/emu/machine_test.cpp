@@ -6,11 +6,15 @@
 namespace chemu {
 namespace {
 
-RunResult run_snippet(const std::string& name) {
+MachineConfig quiet_config() {
   MachineConfig config;
   config.console_out = nullptr;
   config.max_instructions = 10000000;  // a broken emulator ends with a limit, not a hang
-  Machine m(config);
+  return config;
+}
+
+RunResult run_snippet(const std::string& name) {
+  Machine m(quiet_config());
   m.load(std::string(CHEMU_SNIPPET_DIR) + "/" + name + ".elf");
   return m.run();
 }
@@ -27,6 +31,16 @@ TEST(MachineSnippet, El0CounterReadAllowedByCntkctl) {
   const RunResult r = run_snippet("el0_timer_allowed");
   EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
   EXPECT_EQ(r.exit_code, 0);
+}
+
+// Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
+TEST(MachineSnippet, UartReceivesConsoleInput) {
+  Machine m(quiet_config());
+  m.console().feed_input("chemu!q");
+  m.load(std::string(CHEMU_SNIPPET_DIR) + "/uart_echo.elf");
+  const RunResult r = m.run();
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(m.console().output(), "chemu!q");
 }
 
 }  // namespace
