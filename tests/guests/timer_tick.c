@@ -19,8 +19,8 @@ static int on_trap(struct trap_frame *f, unsigned kind) {
     if ((kind & 3) != TRAP_IRQ) return 0;
     unsigned core = core_id();
     last[core] = read_sysreg(cntpct_el0);
-    write_sysreg(cntp_cval_el0, read_sysreg(cntp_cval_el0) + period);
-    ticks[core]++;
+    if (++ticks[core] < TICKS) write_sysreg(cntp_cval_el0, read_sysreg(cntp_cval_el0) + period);
+    else write_sysreg(cntp_ctl_el0, 0);  // the last tick: no 11th may slip in before IRQs are masked
     return 1;
 }
 
@@ -32,7 +32,6 @@ static void run_ticks(unsigned core) {
     __asm__ volatile("msr daifclr, #2" ::: "memory");   // unmask IRQ
     while (ticks[core] < TICKS) __asm__ volatile("wfi");
     __asm__ volatile("msr daifset, #2" ::: "memory");
-    write_sysreg(cntp_ctl_el0, 0);
     store_release(&finished[core], 1);
 }
 
