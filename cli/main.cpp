@@ -15,6 +15,7 @@
 
 #include "cpu/unicorn_compat.h"
 #include "machine/machine.h"
+#include "trace/perfetto_sink.h"
 
 namespace {
 
@@ -56,7 +57,7 @@ int fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
-  std::string image, boot = "auto", sched = "rr", trace_path, schedule_out, schedule_in, input_path;
+  std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path;
   chemu::MachineConfig config;
   bool trace_hash = false, verbose = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
+  app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
   try {
@@ -102,6 +104,11 @@ int main(int argc, char** argv) {
       std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
       machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
+    }
+    if (!perfetto_path.empty()) {
+      std::FILE* f = std::fopen(perfetto_path.c_str(), "w");
+      if (!f) return fail(fmt::format("cannot write Perfetto file '{}'", perfetto_path));
+      machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f));
     }
     if (!input_path.empty()) {
       if (input_path != "-" && !std::filesystem::exists(input_path)) return fail(fmt::format("cannot read input file '{}'", input_path));

@@ -103,5 +103,20 @@ PY
     [ "$ms" -lt 1000 ] || { echo "FAIL: took $ms ms"; exit 1; }
     echo "ok: 10 virtual seconds in $ms ms"
     ;;
+  perfetto)
+    # The Perfetto timeline is valid JSON with a track per core and one duration event per slice.
+    "$chemu" --trace "$tmp/t.txt" --perfetto "$tmp/t.json" "$guests/timer_tick.elf" >/dev/null || { echo "FAIL: run"; exit 1; }
+    slices=$(grep -c " slice-end " "$tmp/t.txt")
+    python3 - "$tmp/t.json" "$slices" <<'PY' || exit 1
+import json, sys
+events = json.load(open(sys.argv[1]))["traceEvents"]
+tracks = {e["tid"] for e in events if e["ph"] == "M"}
+running = [e for e in events if e["ph"] == "X"]
+assert tracks == {0, 1, 2, 3}, tracks
+assert len(running) == int(sys.argv[2]), (len(running), sys.argv[2])
+assert all(e["dur"] >= 0 for e in running)
+print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks")
+PY
+    ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
