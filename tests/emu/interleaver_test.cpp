@@ -1,0 +1,97 @@
+#include "sched/interleaver.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace chemu {
+namespace {
+
+constexpr Runnable kAll{true, true, true, true};
+
+// Catches: rr skipping a core, or running a core that cannot run.
+TEST(RoundRobin, VisitsRunnableCoresInTurn) {
+  RoundRobin rr(100);
+  std::vector<int> order;
+  for (int i = 0; i < 6; ++i) order.push_back(rr.next(kAll).core);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 0, 1}));
+  const Runnable only_1_and_3{false, true, false, true};
+  EXPECT_EQ(rr.next(only_1_and_3).core, 3);
+  EXPECT_EQ(rr.next(only_1_and_3).core, 1);
+  EXPECT_EQ(rr.next(only_1_and_3).budget, 100u);
+}
+
+std::vector<Slice> draw(Interleaver& il, const Runnable& r, int n) {
+  std::vector<Slice> out;
+  for (int i = 0; i < n; ++i) out.push_back(il.next(r));
+  return out;
+}
+bool same(const std::vector<Slice>& a, const std::vector<Slice>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].core != b[i].core || a[i].budget != b[i].budget) return false;
+  return true;
+}
+
+// Catches: a seed that does not fix the schedule, or seeds that all give the same one.
+TEST(RandomInterleaver, SameSeedSameSlicesOtherSeedOtherSlices) {
+  RandomInterleaver a(42, 1000), b(42, 1000), c(43, 1000);
+  const auto sa = draw(a, kAll, 200), sb = draw(b, kAll, 200), sc = draw(c, kAll, 200);
+  EXPECT_TRUE(same(sa, sb));
+  EXPECT_FALSE(same(sa, sc));
+  std::set<int> cores;
+  for (const Slice& s : sa) {
+    cores.insert(s.core);
+    EXPECT_GE(s.budget, 1000u / 8);
+    EXPECT_LE(s.budget, 2000u);
+  }
+  EXPECT_EQ(cores.size(), 4u);
+  const Runnable only_2{false, false, true, false};
+  for (const Slice& s : draw(a, only_2, 20)) EXPECT_EQ(s.core, 2);
+}
+
+// Catches: PCT not running the top-priority core, or never yielding to a spinning core's peers.
+TEST(PctInterleaver, RunsTopPriorityAndYieldsAfterPatience) {
+  PctInterleaver p(7, 100, /*depth=*/1, /*steps=*/1000);  // depth 1: no change points
+  const auto s = draw(p, kAll, 40);
+  int top = s[0].core, others = 0;
+  for (const Slice& x : s) others += x.core != top;
+  EXPECT_GT(others, 0);                  // the patience rule lets the others run now and then
+  EXPECT_LT(others, 10);                 // but the top core runs most slices
+  PctInterleaver q(7, 100, 1, 1000);
+  EXPECT_TRUE(same(s, draw(q, kAll, 40)));  // and the seed fixes it all
+}
+
+TEST(PctInterleaver, ChangePointsDemoteTheRunningCore) {
+  PctInterleaver p(3, 100, /*depth=*/3, /*steps=*/10);  // two change points within 10 slices
+  std::vector<int> firsts;
+  for (const Slice& x : draw(p, kAll, 30)) firsts.push_back(x.core);
+  EXPECT_NE(firsts.front(), firsts.back());  // after both change points another core leads
+}
+
+// Catches: a replay that quietly diverges instead of reporting it.
+TEST(ReplayInterleaver, FollowsTheRecordAndReportsDivergence) {
+  ReplayInterleaver r({{2, 0, 50}, {0, 0, 70}});
+  const Slice a = r.next(kAll);
+  EXPECT_EQ(a.core, 2);
+  EXPECT_EQ(a.budget, 50u);
+  EXPECT_THROW(r.next({false, true, true, true}), ScheduleMismatch);  // core 0 cannot run here
+  ReplayInterleaver done({{1, 0, 5}});
+  done.next(kAll);
+  EXPECT_THROW(done.next(kAll), ScheduleMismatch);
+}
+
+TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
+  const std::vector<ScheduleEntry> in{{0, 0, 20000}, {3, 17, 5}};
+  const auto out = parse_schedule(format_schedule(in));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].core, 3);
+  EXPECT_EQ(out[1].start_cycle, 17u);
+  EXPECT_EQ(out[1].instructions, 5u);
+  EXPECT_THROW(parse_schedule("0 1\n"), ScheduleMismatch);
+  EXPECT_THROW(parse_schedule("7 0 10\n"), ScheduleMismatch);
+  EXPECT_THROW(parse_schedule("# only a comment\n"), ScheduleMismatch);
+}
+
+}  // namespace
+}  // namespace chemu
