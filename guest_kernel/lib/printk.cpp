@@ -2,93 +2,15 @@
 #include "common/kprint.h"
 #include "common/lock.h"
 #include "plat/raspi3/uart.h"
+#include "uapi/vformat.h"
 
 namespace {
 
 Spinlock console_lock;
 
-struct Out {
-    char* buf;
-    size_t size;
-    size_t len = 0;
-    void put(char c) {
-        if (len + 1 < size) buf[len] = c;
-        ++len;
-    }
-};
-
-void put_unsigned(Out& o, u64 v, unsigned base, int width, bool zero, bool upper) {
-    char tmp[24];
-    int n = 0;
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
-        tmp[n++] = digits[v % base];
-        v /= base;
-    } while (v);
-    for (int i = n; i < width; ++i) o.put(zero ? '0' : ' ');
-    while (n) o.put(tmp[--n]);
-}
-
-void put_string(Out& o, const char* s, int width) {
-    if (!s) s = "(null)";
-    int n = 0;
-    while (s[n]) ++n;
-    for (int i = n; i < width; ++i) o.put(' ');
-    for (int i = 0; i < n; ++i) o.put(s[i]);
-}
-
-// One conversion starting after '%'; returns the position after it.
-const char* format_one(Out& o, const char* f, va_list& ap) {
-    bool zero = false;
-    int width = 0, longs = 0;
-    if (*f == '0') zero = true, ++f;
-    while (*f >= '0' && *f <= '9') width = width * 10 + (*f++ - '0');
-    while (*f == 'l') ++longs, ++f;
-    if (*f == 'z') longs = 1, ++f;
-    switch (*f) {
-    case 'd':
-    case 'i': {
-        s64 v = longs ? va_arg(ap, s64) : va_arg(ap, int);
-        if (v < 0) {
-            o.put('-');
-            put_unsigned(o, static_cast<u64>(-v), 10, width ? width - 1 : 0, zero, false);
-        } else {
-            put_unsigned(o, static_cast<u64>(v), 10, width, zero, false);
-        }
-        break;
-    }
-    case 'u': put_unsigned(o, longs ? va_arg(ap, u64) : va_arg(ap, unsigned), 10, width, zero, false); break;
-    case 'x':
-    case 'X': put_unsigned(o, longs ? va_arg(ap, u64) : va_arg(ap, unsigned), 16, width, zero, *f == 'X'); break;
-    case 'p':
-        o.put('0'), o.put('x');
-        put_unsigned(o, reinterpret_cast<u64>(va_arg(ap, void*)), 16, width, zero, false);
-        break;
-    case 's': put_string(o, va_arg(ap, const char*), width); break;
-    case 'c': o.put(static_cast<char>(va_arg(ap, int))); break;
-    case '%': o.put('%'); break;
-    default: o.put('%'), o.put(*f); break;
-    }
-    return *f ? f + 1 : f;
-}
-
 }  // namespace
 
-int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap) {
-    Out o{buf, size};
-    va_list ap2;
-    va_copy(ap2, ap);
-    while (*fmt) {
-        if (*fmt != '%') {
-            o.put(*fmt++);
-            continue;
-        }
-        fmt = format_one(o, fmt + 1, ap2);
-    }
-    va_end(ap2);
-    if (size) buf[o.len < size ? o.len : size - 1] = '\0';
-    return static_cast<int>(o.len);
-}
+int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap) { return chcore_format::vformat(buf, size, fmt, ap); }
 
 int snprintf(char* buf, size_t size, const char* fmt, ...) {
     va_list ap;
