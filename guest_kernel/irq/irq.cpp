@@ -16,8 +16,13 @@ void handle_timer_irq() {
     if (sc->budget == 0) sched();
 }
 
-// Another CPU put work on this CPU's queue: look at it now rather than at the next tick.
+u32 ipi_count[PLAT_CPU_NUM];
+
+// Another CPU put work on this CPU's queue (look at it now rather than at the next tick, if idle),
+// or asked it to reschedule (sched_kick: e.g. its running thread was moved to another CPU).
 void handle_ipi() {
+    __atomic_fetch_add(&ipi_count[smp_get_cpu_id()], 1u, __ATOMIC_RELAXED);
+    const bool kicked = sched_take_kick();
     thread* t = current_thread;
-    if (!t || t->thread_ctx->type == TYPE_IDLE) sched();
+    if (kicked || !t || t->thread_ctx->type == TYPE_IDLE) sched();
 }

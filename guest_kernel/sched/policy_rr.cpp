@@ -14,11 +14,28 @@ namespace {
 
 bool is_idle(const thread* t) { return t->thread_ctx->type == TYPE_IDLE; }
 
-// Where an enqueued thread goes: its affinity if set, else the CPU doing the enqueue.
+// How busy a CPU is for a thread t that may go there: its ready threads plus the one it runs, unless
+// that is the idle thread or t itself (a thread put back by rr_sched is still current). Read without
+// the queue locks: a hint only. current_threads is compared, never dereferenced (it may be exiting).
+u32 cpu_load(u32 cpu, const thread* t) {
+    const thread* cur = __atomic_load_n(&current_threads[cpu], __ATOMIC_RELAXED);
+    const u32 running = cur && cur != &idle_threads[cpu] && cur != t;
+    return __atomic_load_n(&rr_ready_queue_meta[cpu].queue_len, __ATOMIC_RELAXED) + running;
+}
+
+// Where an enqueued thread goes: its affinity if set; else the least-loaded running CPU, the CPU
+// doing the enqueue winning ties (no IPI, warm cache), then the lowest id.
 u32 choose_cpu(const thread* t) {
     const s32 aff = t->thread_ctx->affinity;
     if (aff >= 0 && aff < PLAT_CPU_NUM) return static_cast<u32>(aff);
-    return smp_get_cpu_id();
+    const u32 self = smp_get_cpu_id();
+    u32 best = self, best_load = cpu_load(self, t);
+    for (u32 cpu = 0; cpu < PLAT_CPU_NUM; ++cpu) {
+        if (cpu == self || cpu_status[cpu] != cpu_run) continue;
+        const u32 load = cpu_load(cpu, t);
+        if (load < best_load) best = cpu, best_load = load;
+    }
+    return best;
 }
 
 }  // namespace
@@ -73,9 +90,15 @@ int __rr_sched_dequeue(thread* t) {
     return 0;
 }
 
+// Takes a ready thread off whatever queue it is on. The thread may be picked by its CPU or moved at
+// the same time, so whether it is still on that queue is decided under the queue's lock.
 int rr_sched_dequeue(thread* t) {
-    if (!t || is_idle(t) || t->thread_ctx->state != TS_READY) return -EINVAL;
-    SpinGuard guard(rr_ready_queue_meta[t->thread_ctx->cpuid].queue_lock);
+    if (!t || !t->thread_ctx || is_idle(t)) return -EINVAL;
+    const u32 cpuid = t->thread_ctx->cpuid;
+    if (cpuid >= PLAT_CPU_NUM) return -EINVAL;
+    SpinGuard guard(rr_ready_queue_meta[cpuid].queue_lock);
+    if (t->thread_ctx->state != TS_READY || t->thread_ctx->cpuid != cpuid || !t->ready_queue_node.is_linked())
+        return -EINVAL;
     return __rr_sched_dequeue(t);
 }
 
@@ -111,10 +134,36 @@ int rr_sched() {
     return 0;
 }
 
+namespace {
+// "name/xxxx": the thread's process and the low bits of its address (enough to tell threads apart).
+int describe(char* buf, u64 size, const thread* t) {
+    if (!t) return snprintf(buf, size, "-");
+    if (is_idle(t)) return snprintf(buf, size, "idle");
+    return snprintf(buf, size, "%s/%04lx", t->cap_group ? t->cap_group->name : "kernel",
+                    (reinterpret_cast<u64>(t) >> 4) & 0xffff);
+}
+}  // namespace
+
+// ChCore's sched_top: one line per CPU with the thread it runs and its ready queue, in order. Each
+// queue is read under its lock; the running thread is a snapshot (it may change meanwhile).
 void rr_top() {
     for (u32 i = 0; i < PLAT_CPU_NUM; ++i) {
+        char line[200];
+        u64 n = 0;
         SpinGuard guard(rr_ready_queue_meta[i].queue_lock);
-        printk("CPU %u: current %p, %u ready\n", i, current_threads[i], rr_ready_queue_meta[i].queue_len);
+        n += snprintf(line + n, sizeof(line) - n, "[top] CPU %u: running ", i);
+        n += describe(line + n, sizeof(line) - n, current_threads[i]);
+        n += snprintf(line + n, sizeof(line) - n, ", %u ready:", rr_ready_queue_meta[i].queue_len);
+        for (thread* t : rr_ready_queue_meta[i].queue_head) {
+            if (n + 48 >= sizeof(line)) {
+                n += snprintf(line + n, sizeof(line) - n, " ...");
+                break;
+            }
+            line[n++] = ' ';
+            n += describe(line + n, sizeof(line) - n, t);
+        }
+        line[n < sizeof(line) ? n : sizeof(line) - 1] = '\0';
+        printk("%s\n", line);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "common/macro.h"
 #include "common/util.h"
 #include "mm/vmspace.h"
+#include "plat/raspi3/irq.h"
 
 sched_ops* cur_sched_ops;
 thread* current_threads[PLAT_CPU_NUM];
@@ -91,6 +92,42 @@ extern "C" void finish_switch_stack() {
             __atomic_store_n(&cpu->stack_owner->thread_ctx->kernel_stack_busy, 0u, __ATOMIC_RELEASE);
         cpu->stack_owner = cur;
     }
+}
+
+namespace {
+volatile u32 kick_pending[PLAT_CPU_NUM];
+}
+
+void sched_kick(u32 cpu) {
+    if (cpu >= PLAT_CPU_NUM) return;
+    if (cpu == smp_get_cpu_id()) {
+        sched();
+        return;
+    }
+    __atomic_store_n(&kick_pending[cpu], 1u, __ATOMIC_RELEASE);
+    plat_send_ipi(cpu);
+}
+
+bool sched_take_kick() { return __atomic_exchange_n(&kick_pending[smp_get_cpu_id()], 0u, __ATOMIC_ACQ_REL) != 0; }
+
+int sched_set_affinity(thread* t, s32 aff) {
+    t->thread_ctx->affinity = aff;
+    if (aff == NO_AFF) return 0;
+    const u32 target = static_cast<u32>(aff);
+    if (t == current_thread) {
+        if (target != smp_get_cpu_id()) sched();  // rr_sched puts it on target's queue
+        return 0;
+    }
+    if (sched_dequeue(t) == 0) return sched_enqueue(t);  // was ready somewhere: re-queue by affinity
+    // Running (or on its way) on another CPU: that CPU re-queues it at its next sched().
+    const u32 cpu = t->thread_ctx->cpuid;
+    if (t->thread_ctx->state == TS_RUNNING && cpu != target) sched_kick(cpu);
+    return 0;
+}
+
+long sys_top() {
+    sched_top();
+    return 0;
 }
 
 // ChCore's sys_yield: give up the rest of the budget and let the policy pick again.

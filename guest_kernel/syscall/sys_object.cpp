@@ -100,8 +100,7 @@ long sys_set_affinity(u64 thread_cap, u64 cpu) {
     if (!as_affinity(cpu, &aff)) return -EINVAL;
     ObjRef<thread> t(thread_arg(thread_cap));
     if (!t) return -ECAPBILITY;
-    t->thread_ctx->affinity = aff;  // takes effect when it is next enqueued
-    return 0;
+    return sched_set_affinity(t.get(), aff);
 }
 
 long sys_get_affinity(u64 thread_cap) {

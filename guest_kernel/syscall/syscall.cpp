@@ -2,6 +2,7 @@
 // them: caps are looked up with their expected type, user pointers go through copy_*_user.
 #include "syscall/syscall.h"
 #include "common/errno.h"
+#include "ipc/connection.h"
 #include "sched/sched.h"
 #include "syscall/syscalls.h"
 #include "uapi/syscall_num.h"
@@ -49,6 +50,15 @@ constexpr syscall_table_t make_syscall_table() {
     t.entry[CHCORE_SYS_set_affinity] = {a2<sys_set_affinity>, "set_affinity"};
     t.entry[CHCORE_SYS_get_affinity] = {a1<sys_get_affinity>, "get_affinity"};
     t.entry[CHCORE_SYS_poweroff] = {a1<sys_poweroff>, "poweroff"};
+    t.entry[CHCORE_SYS_register_server] = {a3<sys_register_server>, "register_server"};
+    t.entry[CHCORE_SYS_register_client] = {a3<sys_register_client>, "register_client"};
+    t.entry[CHCORE_SYS_ipc_register_cb_return] = {a2<sys_ipc_register_cb_return>, "ipc_register_cb_return"};
+    t.entry[CHCORE_SYS_ipc_call] = {a3<sys_ipc_call>, "ipc_call"};
+    t.entry[CHCORE_SYS_ipc_return] = {a2<sys_ipc_return>, "ipc_return"};
+    t.entry[CHCORE_SYS_create_ipc_thread] = {a2<sys_create_ipc_thread>, "create_ipc_thread"};
+    t.entry[CHCORE_SYS_spawn_with_cap] = {a4<sys_spawn_with_cap>, "spawn_with_cap"};
+    t.entry[CHCORE_SYS_get_main_thread] = {a1<sys_get_main_thread>, "get_main_thread"};
+    t.entry[CHCORE_SYS_top] = {a0<sys_top>, "top"};
     return t;
 }
 

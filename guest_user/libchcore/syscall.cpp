@@ -50,4 +50,5 @@ long usys_set_affinity(long thread_cap, long cpu) {
 }
 long usys_get_affinity(long thread_cap) { return sc(CHCORE_SYS_get_affinity, static_cast<u64>(thread_cap)); }
 long usys_poweroff(long status) { return sc(CHCORE_SYS_poweroff, static_cast<u64>(status)); }
+long usys_top() { return sc(CHCORE_SYS_top); }
 }

@@ -47,8 +47,11 @@ extern "C" [[noreturn]] void main(paddr_t boot_flag) {
     test_sched_enqueue();
     test_sched_dequeue();
     plat_enable_ipi();
+    const u64 t0 = read_sysreg(cntpct_el0);
     plat_timer_init();
+    test_timer_init(t0);
     enable_smp_cores(boot_flag);
+    test_ipi();
     create_root_thread();
     printk("End of Kernel Checkpoints: 0xDEADBEEF\n");
     enter_scheduler();
@@ -60,7 +63,9 @@ extern "C" [[noreturn]] void secondary_start(u64 cpuid) {
     init_exception_vectors();
     kinfo("CPU %lu is active\n", cpuid);
     plat_enable_ipi();
+    const u64 t0 = read_sysreg(cntpct_el0);
     plat_timer_init();
+    test_timer_init(t0);
     cpu_status[cpuid] = cpu_run;
     enter_scheduler();
 }

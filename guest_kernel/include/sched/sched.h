@@ -35,3 +35,13 @@ arch_exec_ctx* switch_context();
 extern "C" void finish_switch_stack();
 
 long sys_yield();
+long sys_top();
+
+// Makes `cpu` reschedule soon: at once if it is this CPU's next kernel exit, else through an IPI
+// (local mailbox 0) that the target answers by calling sched() even if it runs a user thread.
+void sched_kick(u32 cpu);
+// Called from the IPI handler: whether someone asked this CPU to reschedule (clears the request).
+bool sched_take_kick();
+// Sets t's affinity and moves it there now: the caller itself (switches away), a ready thread
+// (re-queued on that CPU), or a thread running on another CPU (kicked: it re-queues itself).
+int sched_set_affinity(thread* t, s32 aff);

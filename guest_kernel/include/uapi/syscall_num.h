@@ -18,7 +18,17 @@
 #define CHCORE_SYS_set_affinity 13   /* (thread cap or -1 for self, cpu or -1) */
 #define CHCORE_SYS_get_affinity 14   /* (thread cap or -1 for self) */
 #define CHCORE_SYS_poweroff 15       /* (status): root process only, ends the machine */
-#define CHCORE_SYS_NR 16
+#define CHCORE_SYS_top 16            /* (): the kernel prints every CPU's running and ready threads (sched_top) */
+/* IPC (guest_kernel/ipc/connection.cpp, uapi/ipc.h) */
+#define CHCORE_SYS_register_server 20        /* (ipc_routine, register_cb thread cap, register_cb entry) */
+#define CHCORE_SYS_register_client 21        /* (server main thread cap, shm pmo cap, shm va) -> connection cap */
+#define CHCORE_SYS_ipc_register_cb_return 22 /* (service thread cap, shm va in the server): ends a registration */
+#define CHCORE_SYS_ipc_call 23               /* (connection cap, msg va, cap count) -> the server's reply */
+#define CHCORE_SYS_ipc_return 24             /* (reply, cap count): back to the client */
+#define CHCORE_SYS_create_ipc_thread 25      /* (stack top, CHCORE_THREAD_TYPE_SHADOW/REGISTER) -> thread cap */
+#define CHCORE_SYS_spawn_with_cap 26         /* (name, len, affinity, cap): spawn; the child gets cap in slot 3 */
+#define CHCORE_SYS_get_main_thread 27        /* (cap_group cap) -> cap of its main thread */
+#define CHCORE_SYS_NR 28
 
 #define CHCORE_PMO_DATA 0
 #define CHCORE_PMO_ANONYM 1

@@ -7,6 +7,7 @@
 #define INT_SRC_MAILBOX0 (1u << 4)
 
 void plat_timer_init();
+u32 plat_timer_routing(u32 cpu);  // the core's timer interrupt control (local intc 0x40 + 4 * cpu)
 void plat_handle_timer_irq();
 void plat_handle_irq();
 void plat_enable_ipi();

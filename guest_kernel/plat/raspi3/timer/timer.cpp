@@ -21,9 +21,13 @@ void plat_timer_init() {
     write_sysreg(cntp_ctl_el0, 1);  // ENABLE, not masked
     isb();
     put32(CORE_TIMER_CTL(smp_get_cpu_id()), INT_SRC_TIMER1);
+    // EL0 may read CNTVCT_EL0 (EL0VCTEN): user programs time themselves (bench: yield ping-pong).
+    write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | 2);
     if (smp_get_cpu_id() == 0)
         printk("[TEST] Physical Timer was successfully initialized!: OK: 0xDEADBEEF\n");
 }
+
+u32 plat_timer_routing(u32 cpu) { return get32(CORE_TIMER_CTL(cpu)); }
 
 // Re-arms the timer, which also lowers its (level-triggered) interrupt.
 void plat_handle_timer_irq() {

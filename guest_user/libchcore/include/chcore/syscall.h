@@ -24,4 +24,5 @@ long usys_get_exit_status(long cg_cap);
 long usys_set_affinity(long thread_cap, long cpu);
 long usys_get_affinity(long thread_cap);
 long usys_poweroff(long status);
+long usys_top();
 }
