@@ -2,6 +2,11 @@
 #include "object/cap_group.h"
 #include "common/kprint.h"
 #include "common/util.h"
+#include "ipc/connection.h"
+
+namespace {
+u64 next_badge = 1;
+}  // namespace
 
 cap_group* create_cap_group(const char* name) {
     auto* cg = obj_alloc<cap_group>(TYPE_CAP_GROUP);
@@ -9,6 +14,7 @@ cap_group* create_cap_group(const char* name) {
     size_t n = strlen(name);
     if (n >= sizeof(cg->name)) n = sizeof(cg->name) - 1;
     memcpy(cg->name, name, n);
+    cg->badge = __atomic_fetch_add(&next_badge, 1, __ATOMIC_RELAXED);
     if (cap_alloc(cg, cg) != CAP_GROUP_OBJ_ID) {
         obj_put(cg);
         return nullptr;
@@ -17,10 +23,13 @@ cap_group* create_cap_group(const char* name) {
 }
 
 void cap_group_exit(cap_group* cg, s64 status) {
-    SpinGuard guard(cg->threads_lock);
-    if (cg->exiting) return;
-    cg->exit_status = status;
-    __atomic_store_n(&cg->exiting, true, __ATOMIC_RELEASE);
+    {
+        SpinGuard guard(cg->threads_lock);
+        if (cg->exiting) return;
+        cg->exit_status = status;
+        __atomic_store_n(&cg->exiting, true, __ATOMIC_SEQ_CST);
+    }
+    ipc_retire_parked_threads(cg);
 }
 
 void cap_group_deinit(object* obj) {

@@ -3,6 +3,7 @@
 #include "common/errno.h"
 #include "common/macro.h"
 #include "common/util.h"
+#include "ipc/connection.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "object/cap_group.h"
@@ -17,6 +18,7 @@ deinit_fn deinit_of(object_type type) {
     case TYPE_THREAD: return thread_deinit;
     case TYPE_PMO: return pmo_deinit;
     case TYPE_VMSPACE: return vmspace_deinit;
+    case TYPE_CONNECTION: return connection_deinit;
     default: return nullptr;
     }
 }

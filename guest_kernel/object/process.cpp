@@ -17,7 +17,7 @@ int map_stack(vmspace* vms) {
 }
 
 // Fills the new cg: vmspace in slot 1, program and stack mapped, main thread in slot 2.
-Result<thread*> populate(cap_group* cg, const u8* elf, u64 size, thread_type type, s32 affinity) {
+Result<thread*> populate(cap_group* cg, const u8* elf, u64 size, thread_type type, s32 affinity, object* inherited) {
     vmspace* vms = TRY(create_vmspace());
     const cap_t vcap = cap_alloc(cg, vms);
     obj_put(vms);
@@ -30,19 +30,23 @@ Result<thread*> populate(cap_group* cg, const u8* elf, u64 size, thread_type typ
         thread_exit_state(t);
         return Error{-ENOMEM};
     }
+    if (inherited && cap_alloc(cg, inherited) != INHERITED_CAP_OBJ_ID) {
+        thread_exit_state(t);
+        return Error{-ENOMEM};
+    }
     return t;
 }
 
 }  // namespace
 
-Result<cap_group*> spawn_process(const char* name, thread_type type, s32 affinity) {
+Result<cap_group*> spawn_process(const char* name, thread_type type, s32 affinity, object* inherited) {
     u64 size;
     const u8* elf = ramdisk_find(name, &size);
     if (!elf) return Error{-ENOENT};
     cap_group* cg = create_cap_group(name);
     if (!cg) return Error{-ENOMEM};
     cg->is_root = type == TYPE_ROOT;
-    auto t = populate(cg, elf, size, type, affinity);
+    auto t = populate(cg, elf, size, type, affinity, inherited);
     if (t.is_error()) {
         cap_group_clear_slots(cg);
         obj_put(cg);

@@ -4,6 +4,7 @@
 #include "common/kprint.h"
 #include "common/macro.h"
 #include "common/util.h"
+#include "ipc/connection.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "object/cap_group.h"
@@ -44,9 +45,15 @@ thread* create_user_thread(cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type t
     thread_ctx* tc = t->thread_ctx;
     tc->ec = reinterpret_cast<arch_exec_ctx*>(static_cast<char*>(t->kstack) + THREAD_KSTACK_SIZE - sizeof(arch_exec_ctx));
     init_user_ctx(tc->ec, pc, sp, arg);
-    tc->sc = &tc->sc_storage;
-    tc->sc->budget = DEFAULT_BUDGET;
-    tc->state = TS_INIT;
+    if (type == TYPE_SHADOW || type == TYPE_REGISTER) {
+        tc->sc = nullptr;  // runs only on a client's scheduling context
+        tc->state = TS_WAITING;
+        t->ipc_state = IPC_PARKED;
+    } else {
+        tc->sc = &tc->sc_storage;
+        tc->sc->budget = DEFAULT_BUDGET;
+        tc->state = TS_INIT;
+    }
     tc->type = type;
     tc->affinity = affinity;
     obj_get(vms.get());
@@ -66,6 +73,8 @@ thread* create_user_thread(cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type t
 }
 
 void thread_exit_state(thread* t) {
+    if (__atomic_exchange_n(&t->exited, 1u, __ATOMIC_ACQ_REL) != 0) return;
+    ipc_thread_exit_hook(t);
     cap_group* cg = t->cap_group;
     t->thread_ctx->state = TS_EXIT;
     bool last = false;
@@ -105,6 +114,7 @@ void thread_deinit(object* obj) {
     auto* t = static_cast<thread*>(obj);
     BUG_ON(t->thread_ctx && t->thread_ctx->kernel_stack_busy);
     kfree(t->kstack);
+    ipc_free_config(t);
     if (t->vmspace) obj_put(t->vmspace);
     if (t->cap_group) obj_put(t->cap_group);
 }

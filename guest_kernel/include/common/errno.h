@@ -18,4 +18,5 @@
 #define EINVAL 22
 #define ENOSPC 28
 #define ENOSYS 38
+#define EPROTO 71   // IPC: the server answered with a malformed message or registration
 #define ECAPBILITY 200  // not a capability of the expected type

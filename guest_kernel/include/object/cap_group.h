@@ -8,6 +8,7 @@
 #define CAP_GROUP_OBJ_ID 0
 #define VMSPACE_OBJ_ID 1
 #define MAIN_THREAD_OBJ_ID 2
+#define INHERITED_CAP_OBJ_ID 3  // what the parent passed with spawn_with_cap (uapi: CHCORE_INHERITED_CAP)
 
 #define EXIT_STATUS_RUNNING (-0x7fffffffL)
 #define EXIT_STATUS_KILLED (-9L)
@@ -20,6 +21,7 @@ struct cap_group : object {
     volatile bool exiting = false;   // set once; its threads exit when they next meet the kernel
     volatile s64 exit_status = EXIT_STATUS_RUNNING;
     bool is_root = false;
+    u64 badge = 0;                   // unique per process: identifies IPC clients to servers
     char name[32] = {};
 };
 

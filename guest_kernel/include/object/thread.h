@@ -39,12 +39,21 @@ struct thread : object {
     void* kstack;               // base of the kernel stack allocation
     struct cap_group* cap_group;
     struct vmspace* vmspace;
+    // IPC (ipc/connection.cpp). ipc_state: ipc_thread_state of a register/service thread.
+    // general_ipc_config: ipc_server_config on a server's main thread, ipc_server_register_cb_config
+    // on its register-callback thread, ipc_server_handler_config on a bound service thread.
+    volatile u32 ipc_state;
+    void* general_ipc_config;
+    volatile u32 exited;        // set once by thread_exit_state
 };
 
 // A new user thread of cg running at pc with stack sp and x0 = arg, not yet enqueued.
 // The caller gets one reference (the scheduler's: dropped when the exited thread is reaped).
+// TYPE_SHADOW and TYPE_REGISTER threads start parked (TS_WAITING, no scheduling context): only
+// IPC runs them (ipc/connection.cpp).
 thread* create_user_thread(struct cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type type, s32 affinity);
 // Marks t exited and detaches it from its cap_group. t must not be running on another CPU.
+// A second call for the same thread does nothing.
 void thread_exit_state(thread* t);
 // Frees exited threads whose kernel stacks are no longer in use by any CPU.
 void reap_zombies();

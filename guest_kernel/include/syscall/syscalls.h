@@ -18,3 +18,7 @@ long sys_get_exit_status(u64 cg_cap);
 long sys_set_affinity(u64 thread_cap, u64 cpu);
 long sys_get_affinity(u64 thread_cap);
 long sys_poweroff(u64 status);
+// syscall/sys_ipc.cpp (the connection calls themselves are in ipc/connection.h)
+long sys_create_ipc_thread(u64 sp, u64 type);
+long sys_spawn_with_cap(u64 name, u64 len, u64 affinity, u64 cap);
+long sys_get_main_thread(u64 cg_cap);

@@ -12,6 +12,7 @@ void init_per_cpu_info(u64 cpuid) {
     cpu_info[cpuid].cur_thread = nullptr;
     cpu_info[cpuid].stack_owner = nullptr;
     write_sysreg(tpidr_el1, &cpu_info[cpuid]);
+    enable_pmu_user_access();
 }
 
 // Releases the secondaries one at a time: each must report cpu_run before the next is let go,

@@ -18,7 +18,9 @@ struct per_cpu_info {
 extern per_cpu_info cpu_info[PLAT_CPU_NUM];
 extern volatile cpu_state cpu_status[PLAT_CPU_NUM];
 
+// Also enables this CPU's cycle counter for EL0 (arch/aarch64/machine/pmu.cpp).
 void init_per_cpu_info(u64 cpuid);
+void enable_pmu_user_access();
 void enable_smp_cores(paddr_t boot_flag_pa);
 
 inline per_cpu_info* this_cpu() {
