@@ -77,8 +77,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   deadline_ = deadline;
   slice_instructions_ = 0;
   stop_.reset();
-  if (flush_tlb_) ucx::flush_tlb(uc_), flush_tlb_ = false;
-  if (flush_code_) ucx::flush_translated_code(uc_), clear_block_cache(), flush_code_ = false;
+  apply_queued_maintenance();
   for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
@@ -110,6 +109,25 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   }
   flush_sev();
   return {slice_instructions_, *stop_};
+}
+
+void Core::queue_code_invalidation(std::optional<uint64_t> page) {
+  constexpr size_t kMaxPages = 64;  // past this, dropping all code is cheaper than page by page
+  if (!page || stale_code_pages_.size() >= kMaxPages) invalidate_all_code_ = true;
+  else if (stale_code_pages_.empty() || stale_code_pages_.back() != *page) stale_code_pages_.push_back(*page);
+}
+
+// Maintenance other cores did since this core last ran (the cores never run at the same time, so
+// applying it here, before the next slice, is exact).
+void Core::apply_queued_maintenance() {
+  if (flush_tlb_) ucx::flush_tlb(uc_), flush_tlb_ = false;
+  if (!invalidate_all_code_ && stale_code_pages_.empty()) return;
+  if (invalidate_all_code_) ucx::invalidate_code(uc_, 0, GuestRam::size());
+  else
+    for (uint64_t page : stale_code_pages_) ucx::invalidate_code(uc_, page, 0x1000);
+  invalidate_all_code_ = false;
+  stale_code_pages_.clear();
+  clear_block_cache();
 }
 
 void Core::flush_sev() {
@@ -337,9 +355,13 @@ bool Core::serve_msr(Sysreg r, uint64_t v) {
 uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
-  const bool code = is_ic_maintenance(r), tlb = is_tlb_maintenance(r);
-  if (code) c.clear_block_cache();
-  if (code || tlb) c.host_.maintenance(c.id_, tlb, code);
+  if (is_tlb_maintenance(r)) c.host_.tlb_maintenance(c.id_);
+  if (is_ic_maintenance(r)) {
+    c.clear_block_cache();
+    std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
+    if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;
+    c.host_.code_maintenance(c.id_, page);
+  }
   return 0;  // the engine performs it locally
 }
 

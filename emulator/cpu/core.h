@@ -34,7 +34,8 @@ class CoreHost {
   virtual std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) = 0;
   virtual bool mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) = 0;
   virtual void send_event(int core) = 0;                                // SEV
-  virtual void maintenance(int core, bool tlb, bool code) = 0;          // to be seen by the other cores
+  virtual void tlb_maintenance(int core) = 0;                         // TLBI: to be seen by the other cores
+  virtual void code_maintenance(int core, std::optional<uint64_t> page) = 0;  // IC: a physical page, or all
   virtual void semihost_exit(int core, int status) = 0;
   virtual void console_write(int core, std::string_view text) = 0;      // semihosting output
   virtual void fatal_guest_error(int core, const std::string& what) = 0;  // ends the run
@@ -82,7 +83,8 @@ class Core {
   bool event_register() const { return event_; }
   void set_event() { event_ = true; }
   void queue_tlb_flush() { flush_tlb_ = true; }
-  void queue_code_flush() { flush_code_ = true; }
+  // Invalidate translated code of a physical page (or all code) before the next slice.
+  void queue_code_invalidation(std::optional<uint64_t> page);
   GenericTimer& timer() { return timer_; }
   uint64_t counter() const { return GenericTimer::count_at(cycles_); }
   // Timer outputs now, as LocalIntc::TimerBit bits (EL1 physical = CNTPNS, virtual = CNTV).
@@ -113,6 +115,7 @@ class Core {
   void handle_semihosting();
   void flush_sev();
   void clear_block_cache();
+  void apply_queued_maintenance();
   std::optional<uint64_t> serve_mrs(Sysreg r);
   bool serve_msr(Sysreg r, uint64_t value);
   bool el0_may_access(Sysreg r) const;
@@ -140,7 +143,8 @@ class Core {
   uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
   bool event_ = false, sev_pending_ = false, entered_exception_ = false, eret_pending_ = false;
-  bool flush_tlb_ = false, flush_code_ = false;
+  bool flush_tlb_ = false, invalidate_all_code_ = false;
+  std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
   // Direct-mapped cache of analysed blocks. What it holds is a function of the blocks run so far,

@@ -40,6 +40,7 @@ constexpr Sysreg HCR_EL2{3, 4, 1, 1, 0};
 constexpr Sysreg SCR_EL3{3, 6, 1, 1, 0};
 // Maintenance instructions seen by the SYS hook (op0 = 1).
 constexpr Sysreg TLBI_VMALLE1{1, 0, 8, 7, 0};
+constexpr Sysreg IC_IVAU{1, 3, 7, 5, 1};  // by virtual address (Xt); the other IC operations invalidate all
 }  // namespace sysreg
 
 // SYS instructions that need propagating to the other cores: instruction-cache or TLB maintenance.

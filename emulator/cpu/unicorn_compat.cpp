@@ -131,7 +131,15 @@ void flush_tlb(uc_engine* uc) {
   // 2.0.1 has no TLB-flush control; a host write of TLBI VMALLE1 runs QEMU's own flush for this engine.
   write_sysreg(uc, sysreg::TLBI_VMALLE1, 0);
 }
-void flush_translated_code(uc_engine* uc) { check(uc_ctl_flush_tlb(uc), "flush translated code"); }
+void invalidate_code(uc_engine* uc, uint64_t pa, uint64_t len) {
+  // uc_ctl_remove_cache translates the start of its range through the engine's own MMU; with the
+  // MMU off for the moment (a raw SCTLR write, TLB flushed before and after) the range is physical.
+  const uint64_t sctlr = read_sysreg(uc, sysreg::SCTLR_EL1);
+  const bool mmu_on = sctlr & 1;
+  if (mmu_on) write_sysreg(uc, sysreg::SCTLR_EL1, sctlr & ~1ull), flush_tlb(uc);
+  check(uc_ctl_remove_cache(uc, pa, pa + len), "invalidate translated code");
+  if (mmu_on) write_sysreg(uc, sysreg::SCTLR_EL1, sctlr), flush_tlb(uc);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The self-check: a probe program on a scratch engine with 2 MiB of RAM.

@@ -207,12 +207,14 @@ void Machine::release_spin_table_cores(int by_core) {
   }
 }
 
-void Machine::maintenance(int core, bool tlb, bool code) {
-  for (auto& c : cores_) {
-    if (c->id() == core) continue;
-    if (tlb) c->queue_tlb_flush();
-    if (code) c->queue_code_flush();
-  }
+void Machine::tlb_maintenance(int core) {
+  for (auto& c : cores_)
+    if (c->id() != core) c->queue_tlb_flush();
+}
+
+void Machine::code_maintenance(int core, std::optional<uint64_t> page) {
+  for (auto& c : cores_)
+    if (c->id() != core) c->queue_code_invalidation(page);
 }
 
 void Machine::semihost_exit(int, int status) {

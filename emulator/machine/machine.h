@@ -72,7 +72,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) override;
   bool mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) override;
   void send_event(int core) override;
-  void maintenance(int core, bool tlb, bool code) override;
+  void tlb_maintenance(int core) override;
+  void code_maintenance(int core, std::optional<uint64_t> page) override;
   void semihost_exit(int core, int status) override;
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
