@@ -103,6 +103,17 @@ PY
     [ "$ms" -lt 1000 ] || { echo "FAIL: took $ms ms"; exit 1; }
     echo "ok: 10 virtual seconds in $ms ms"
     ;;
+  memory)
+    # Cross-core code invalidation (coherence guest: IC IVAU and IC IALLUIS) must not fall back to
+    # Unicorn's whole TB flush, which makes each engine's 1 GiB code buffer resident (and costs ~100 ms).
+    python3 - "$chemu" "$guests/coherence.elf" <<'PY' || exit 1
+import resource, subprocess, sys
+subprocess.run([sys.argv[1], sys.argv[2]], stdout=subprocess.DEVNULL, check=True)
+peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+assert peak_mib < 400, f"peak RSS {peak_mib:.0f} MiB"
+print(f"ok: peak RSS {peak_mib:.0f} MiB")
+PY
+    ;;
   perfetto)
     # The Perfetto timeline is valid JSON with a track per core and one duration event per slice.
     "$chemu" --trace "$tmp/t.txt" --perfetto "$tmp/t.json" "$guests/timer_tick.elf" >/dev/null || { echo "FAIL: run"; exit 1; }
