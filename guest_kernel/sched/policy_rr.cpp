@@ -72,10 +72,13 @@ int rr_sched_enqueue(thread* t) {
     return 0;
 }
 
-// The first thread of the queue that may run now: ready and not still on another CPU's stack.
+// The first thread of the queue that may run now: ready and not still on another CPU's stack. The
+// thread this CPU is leaving (a yield with nothing else ready) is on this CPU's own stack: it may run
+// on at once (skipping it left the CPU idle, with the thread queued, until the next tick).
 thread* find_runnable_thread(thread_list* queue) {
+    const thread* mine = this_cpu()->stack_owner;
     for (thread* t : *queue) {
-        if (t->thread_ctx->state == TS_READY && t->thread_ctx->kernel_stack_busy == 0) return t;
+        if (t->thread_ctx->state == TS_READY && (t->thread_ctx->kernel_stack_busy == 0 || t == mine)) return t;
     }
     return nullptr;
 }

@@ -55,6 +55,10 @@ extern "C" int main() {
     bool ok = test_cooperative_sched();
     ok = test_preemptive_sched() && ok;
     ok = test_fp_context() && ok;
+    ok = test_many_threads() && ok;
+    ok = test_pinned_threads() && ok;
+    ok = test_yield_loop() && ok;
+    ok = test_migration() && ok;
     ok = run_children() && ok;
     printf("procmgr: %s\n", ok ? "all user tests passed" : "SOME USER TESTS FAILED");
     usys_poweroff(ok ? 0 : 1);
