@@ -355,8 +355,12 @@ bool Core::serve_msr(Sysreg r, uint64_t v) {
 uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
-  if (is_tlb_maintenance(r)) c.host_.tlb_maintenance(c.id_);
+  if (is_tlb_maintenance(r)) {
+    c.trace(EventKind::Maintenance, fmt::format("tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2));
+    c.host_.tlb_maintenance(c.id_);
+  }
   if (is_ic_maintenance(r)) {
+    c.trace(EventKind::Maintenance, fmt::format("ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val));
     c.clear_block_cache();
     std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
     if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;

@@ -85,8 +85,6 @@ class Core {
   void queue_tlb_flush() { flush_tlb_ = true; }
   // Invalidate translated code of a physical page (or all code) before the next slice.
   void queue_code_invalidation(std::optional<uint64_t> page);
-  GenericTimer& timer() { return timer_; }
-  uint64_t counter() const { return GenericTimer::count_at(cycles_); }
   // Timer outputs now, as LocalIntc::TimerBit bits (EL1 physical = CNTPNS, virtual = CNTV).
   uint32_t timer_lines() const;
   // First cycle at which one of the `inputs` timer outputs rises, if it is armed and not yet high.

@@ -35,8 +35,4 @@ bool Bus::write(int core, uint64_t pa, unsigned size, uint64_t value) const {
   return true;
 }
 
-void Bus::reset_all() const {
-  for (const auto& [base, w] : windows_) w.device->reset();
-}
-
 }  // namespace chemu

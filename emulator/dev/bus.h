@@ -22,7 +22,6 @@ class Bus {
   const Window* find(uint64_t pa) const;
   std::optional<uint64_t> read(int core, uint64_t pa, unsigned size) const;
   bool write(int core, uint64_t pa, unsigned size, uint64_t value) const;
-  void reset_all() const;
 
  private:
   std::map<uint64_t, Window> windows_;  // by base address

@@ -60,13 +60,10 @@ class Machine final : public CoreHost, public GuestErrorLog {
   RunResult run();
 
   Core& core(int i) { return *cores_[size_t(i)]; }
-  GuestRam& ram() { return ram_; }
-  Bus& bus() { return bus_; }
   Console& console() { return console_; }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
-  LocalIntc& local_intc() { return local_intc_; }
 
   // CoreHost
   std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) override;
