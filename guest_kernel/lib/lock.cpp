@@ -11,6 +11,15 @@ void Spinlock::lock() {
     holder = static_cast<s32>(smp_get_cpu_id());
 }
 
+bool Spinlock::try_lock() {
+    BUG_ON(is_locked_by_me());
+    u32 free_ticket = __atomic_load_n(&owner, __ATOMIC_ACQUIRE);
+    if (!__atomic_compare_exchange_n(&next, &free_ticket, free_ticket + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return false;
+    holder = static_cast<s32>(smp_get_cpu_id());
+    return true;
+}
+
 void Spinlock::unlock() {
     BUG_ON(!is_locked_by_me());
     holder = -1;

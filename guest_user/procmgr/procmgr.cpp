@@ -59,6 +59,7 @@ extern "C" int main() {
     ok = test_pinned_threads() && ok;
     ok = test_yield_loop() && ok;
     ok = test_migration() && ok;
+    bench_yield_pingpong();
     ok = run_children() && ok;
     printf("procmgr: %s\n", ok ? "all user tests passed" : "SOME USER TESTS FAILED");
     usys_poweroff(ok ? 0 : 1);

@@ -11,6 +11,7 @@ struct Spinlock {
 
     void lock();
     void unlock();
+    bool try_lock();  // takes it only if nobody holds or waits for it
     bool is_locked() const { return __atomic_load_n(&next, __ATOMIC_RELAXED) != __atomic_load_n(&owner, __ATOMIC_RELAXED); }
     bool is_locked_by_me() const;
 };
