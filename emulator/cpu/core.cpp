@@ -1,5 +1,7 @@
 #include "cpu/core.h"
 
+#include <array>
+#include <span>
 #include <utility>
 
 #include <fmt/format.h>
@@ -182,9 +184,18 @@ const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
   const uint64_t context = (va >> 63) ? 0 : ttbr0_;
   CachedBlock& slot = blocks_[((va >> 2) ^ (context >> 12)) & (kBlockCacheSize - 1)];
   if (slot.va == va && slot.size == size && slot.context == context) return slot.info;
-  std::vector<uint32_t> words(size / 4);
-  for (size_t i = 0; i < words.size(); ++i) words[i] = read_u32(va + 4 * i).value_or(0);
-  slot = {va, context, size, analyse_block(words)};
+  // Read the block's words, translating once per page (a block may cross into the next page).
+  std::array<uint32_t, 1024> words{};  // QEMU's translated blocks hold at most 512 instructions
+  const size_t n = std::min<size_t>(size / 4, words.size());
+  const TranslationRegs regs = translation_regs();
+  const ReadPhys64 read64 = [this](uint64_t pa) { return ram_.load<uint64_t>(pa); };
+  std::optional<uint64_t> page_pa;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = va + 4 * i;
+    if (i == 0 || (v & 0xfff) == 0) page_pa = chemu::translate(regs, v & ~0xfffull, read64);
+    if (page_pa) words[i] = ram_.load<uint32_t>(*page_pa + (v & 0xfff)).value_or(0);
+  }
+  slot = {va, context, size, analyse_block(std::span(words.data(), n))};
   return slot.info;
 }
 
