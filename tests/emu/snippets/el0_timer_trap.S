@@ -1,5 +1,6 @@
 // EL0 reads CNTPCT with CNTKCTL_EL1 = 0 (EL0PCTEN clear): the read must trap to EL1 as a
 // trapped MRS (ESR EC 0x18) with ELR_EL1 = the MRS. Exits 0 if so, 1 otherwise. Runs at EL1 (chemu).
+.include "semihost.inc"
 .global _start
 _start:
   adr x0, vectors
@@ -25,20 +26,14 @@ handler:
   lsr x5, x3, #26
   cmp x5, #0x18
   b.ne bad
-  adr x1, ok_block
-  b out
+  exit_ok
 bad:
-  adr x1, bad_block
-out:
-  mov w0, #0x18
-  hlt #0xf000
+  exit_fail
 .balign 2048
 vectors:
   .skip 0x400
   b handler
-.balign 8
-ok_block: .quad 0x20026, 0
-bad_block: .quad 0x20026, 1
+  semihost_exit_code
 .balign 16
   .skip 256
 stack_top:
