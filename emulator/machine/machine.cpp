@@ -53,9 +53,16 @@ void Machine::boot(const LoadedImage& image) {
   }
 }
 
+// Cores that can run, less those too far ahead of the slowest one: all cores share one system
+// counter on the real chip, so under rr and random a core more than two quanta (in cycles) ahead
+// waits for the others. PCT lets cores run at different speeds on purpose and is exempt.
 Runnable Machine::runnable() const {
   Runnable r{};
   for (int i = 0; i < kNumCores; ++i) r[size_t(i)] = cores_[size_t(i)]->state() == CoreState::Running;
+  if (config_.sched == SchedPolicy::Pct || !config_.replay.empty()) return r;
+  const uint64_t slowest = running_time(), max_skew = 2 * config_.quantum;
+  for (int i = 0; i < kNumCores; ++i)
+    if (r[size_t(i)] && cores_[size_t(i)]->cycles() > slowest + max_skew) r[size_t(i)] = false;
   return r;
 }
 

@@ -33,6 +33,14 @@ TEST(MachineSnippet, El0CounterReadAllowedByCntkctl) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: cores drifting apart in virtual time when their instruction mixes differ (each core's
+// counter comes from its own cycles; rr keeps them within two quanta of each other).
+TEST(MachineSnippet, CoresReadNearlyTheSameCounter) {
+  const RunResult r = run_snippet("counter_skew");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
