@@ -16,6 +16,7 @@
 #include "common/kprint.h"
 #include "common/machine.h"
 #include "common/macro.h"
+#include "common/new.h"
 #include "common/util.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
@@ -44,9 +45,44 @@ void retire_active(thread* t) {
     if (cas_state(t, IPC_ACTIVE, IPC_DEAD)) thread_exit_state(t);
 }
 
-// Hands t back (ACTIVE -> PARKED); retires it if its process is on its way out.
+template <typename T>
+T* config_of(thread* t, ipc_config_kind kind) {
+    auto* c = static_cast<T*>(__atomic_load_n(&t->general_ipc_config, __ATOMIC_ACQUIRE));
+    return c && c->kind == kind ? c : nullptr;
+}
+
+// A client that waited for a register-callback thread tries its sys_register_client again.
+void wake_waiter(thread* w) {
+    w->thread_ctx->sc->budget = DEFAULT_BUDGET;
+    sched_enqueue(w);
+}
+
+void wake_all_waiters(ipc_server_register_cb_config* rc) {
+    for (;;) {
+        thread* w;
+        {
+            SpinGuard guard(rc->wait_lock);
+            w = rc->waiters.pop_front();
+        }
+        if (!w) return;
+        wake_waiter(w);
+    }
+}
+
+// Hands t back (ACTIVE -> PARKED), waking one client waiting for it; retires it if its process
+// is on its way out.
 void park(thread* t) {
-    __atomic_store_n(&t->ipc_state, static_cast<u32>(IPC_PARKED), __ATOMIC_SEQ_CST);
+    auto* rc = t->thread_ctx->type == TYPE_REGISTER
+                   ? config_of<ipc_server_register_cb_config>(t, IPC_CONFIG_REGISTER_CB) : nullptr;
+    thread* next = nullptr;
+    if (rc) {
+        SpinGuard guard(rc->wait_lock);
+        __atomic_store_n(&t->ipc_state, static_cast<u32>(IPC_PARKED), __ATOMIC_SEQ_CST);
+        next = rc->waiters.pop_front();
+    } else {
+        __atomic_store_n(&t->ipc_state, static_cast<u32>(IPC_PARKED), __ATOMIC_SEQ_CST);
+    }
+    if (next) wake_waiter(next);
     if (group_exiting(t) && cas_state(t, IPC_PARKED, IPC_DEAD)) thread_exit_state(t);
 }
 
@@ -61,10 +97,24 @@ int claim(thread* t) {
     return 0;
 }
 
-template <typename T>
-T* config_of(thread* t, ipc_config_kind kind) {
-    auto* c = static_cast<T*>(__atomic_load_n(&t->general_ipc_config, __ATOMIC_ACQUIRE));
-    return c && c->kind == kind ? c : nullptr;
+// claim() for a register-callback thread; when it is busy the caller queues itself as a waiter
+// instead (-EBUSY): it is then TS_WAITING with its svc rewound, and must leave the CPU.
+int claim_or_wait(thread* reg, ipc_server_register_cb_config* rc, thread* self) {
+    {
+        SpinGuard guard(rc->wait_lock);
+        if (!cas_state(reg, IPC_PARKED, IPC_ACTIVE)) {
+            if (__atomic_load_n(&reg->ipc_state, __ATOMIC_SEQ_CST) == IPC_DEAD) return -ESRCH;
+            self->thread_ctx->ec->elr -= 4;  // back to the svc: the call runs again when woken
+            self->thread_ctx->state = TS_WAITING;
+            rc->waiters.push_back(self);
+            return -EBUSY;
+        }
+    }
+    if (group_exiting(reg)) {
+        retire_active(reg);
+        return -ESRCH;
+    }
+    return 0;
 }
 
 // Copies to or from the shm's pages through the kernel's linear map (no user mapping involved,
@@ -193,6 +243,24 @@ void connection_deinit(object* obj) {
 
 void ipc_thread_exit_hook(thread* t) {
     if (!is_ipc_thread(t)) return;
+    // Clients waiting for a register-callback thread that is gone try again (and get -ESRCH).
+    if (auto* rc = config_of<ipc_server_register_cb_config>(t, IPC_CONFIG_REGISTER_CB)) {
+        cas_state(t, IPC_PARKED, IPC_DEAD);
+        if (cas_state(t, IPC_ACTIVE, IPC_DEAD)) {
+            t->thread_ctx->sc = nullptr;
+            thread* client = rc->client;
+            ipc_connection* conn = rc->conn;
+            rc->client = nullptr;
+            rc->conn = nullptr;
+            if (client) {
+                unmap_client_shm(client, conn);
+                fail_client(client, -ESRCH);
+            }
+            if (conn) obj_put(conn);
+        }
+        wake_all_waiters(rc);
+        return;
+    }
     // Retirement sets DEAD before calling thread_exit_state: then there is no client to tell.
     if (!cas_state(t, IPC_ACTIVE, IPC_DEAD)) {
         cas_state(t, IPC_PARKED, IPC_DEAD);
@@ -205,16 +273,6 @@ void ipc_thread_exit_hook(thread* t) {
         hc->active_client = nullptr;
         hc->active_conn = nullptr;
         if (client) fail_client(client, -ESRCH);
-        if (conn) obj_put(conn);
-    } else if (auto* rc = config_of<ipc_server_register_cb_config>(t, IPC_CONFIG_REGISTER_CB)) {
-        thread* client = rc->client;
-        ipc_connection* conn = rc->conn;
-        rc->client = nullptr;
-        rc->conn = nullptr;
-        if (client) {
-            unmap_client_shm(client, conn);
-            fail_client(client, -ESRCH);
-        }
         if (conn) obj_put(conn);
     }
 }
@@ -272,10 +330,11 @@ long sys_register_server(u64 ipc_routine, u64 register_cb_thread_cap, u64 regist
         return -EEXIST;
     }
     auto* server = static_cast<ipc_server_config*>(kzalloc(sizeof(ipc_server_config)));
-    auto* rc = static_cast<ipc_server_register_cb_config*>(kzalloc(sizeof(ipc_server_register_cb_config)));
+    void* rc_mem = kzalloc(sizeof(ipc_server_register_cb_config));
+    auto* rc = rc_mem ? new (rc_mem) ipc_server_register_cb_config() : nullptr;
     if (!server || !rc) {
         kfree(server);
-        kfree(rc);
+        kfree(rc_mem);
         park(reg);
         obj_put(reg);
         return -ENOMEM;
@@ -350,7 +409,7 @@ long sys_register_client(u64 server_thread_cap, u64 shm_pmo_cap, u64 shm_client_
     ObjRef<thread> server(scap < 0 ? nullptr : obj_get_typed<thread>(self->cap_group, scap, TYPE_THREAD));
     if (!server) return -ECAPBILITY;
     auto* config = config_of<ipc_server_config>(server.get(), IPC_CONFIG_SERVER);
-    if (!config) return -EINVAL;  // not a server's main thread
+    if (!config) return -EAGAIN;  // not a server's main thread (a new server may not have registered yet)
     thread* reg = config->register_cb_thread;
     auto* rc = config_of<ipc_server_register_cb_config>(reg, IPC_CONFIG_REGISTER_CB);
     BUG_ON(!rc);
@@ -361,9 +420,11 @@ long sys_register_client(u64 server_thread_cap, u64 shm_pmo_cap, u64 shm_client_
         obj_put(pmo);
         return -EINVAL;
     }
-    if (int err = claim(reg)) {
+    if (int err = claim_or_wait(reg, rc, self)) {
         obj_put(pmo);
-        return err;
+        if (err != -EBUSY) return err;
+        sched();  // wait: a waiter is woken each time the register-callback thread is done
+        return static_cast<long>(server_thread_cap);  // x0 as it was, for the rerun of the svc
     }
     if (int err = vmspace_map_pmo(self->vmspace, pmo, shm_client_va, VMR_READ | VMR_WRITE)) {
         park(reg);

@@ -1,6 +1,7 @@
 // procmgr: the root process. Runs the scheduling tests, then spawns the test programs (good and
 // misbehaving) and checks how each ended, then powers the machine off with 0 when all passed.
 #include "chcore/chcore.h"
+#include "procmgr_server.h"
 #include "sched_tests.h"
 
 namespace {
@@ -61,6 +62,7 @@ extern "C" int main() {
     ok = test_migration() && ok;
     bench_yield_pingpong();
     ok = run_children() && ok;
+    ok = run_ipc_tests() && ok;
     printf("procmgr: %s\n", ok ? "all user tests passed" : "SOME USER TESTS FAILED");
     usys_poweroff(ok ? 0 : 1);
     return 0;

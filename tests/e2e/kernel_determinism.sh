@@ -6,7 +6,7 @@ set -u
 chemu=$1 img=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-run() { timeout 60 "$chemu" "$@" --trace-hash "$img" >"$tmp/out" 2>"$tmp/err" </dev/null; cat "$tmp/out" "$tmp/err"; }
+run() { timeout 240 "$chemu" "$@" --trace-hash "$img" >"$tmp/out" 2>"$tmp/err" </dev/null; cat "$tmp/out" "$tmp/err"; }
 for args in "--sched rr" "--sched random --seed 5"; do
   run $args >"$tmp/a"
   run $args >"$tmp/b"

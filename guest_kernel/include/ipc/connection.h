@@ -13,8 +13,11 @@
 // PARKED to ACTIVE (compare-and-swap) owns the call; that is the only lock on the call path, and
 // it is what makes one connection serve one client at a time (a second caller gets -EBUSY).
 #pragma once
+#include "common/list.h"
+#include "common/lock.h"
 #include "common/types.h"
 #include "object/object.h"
+#include "object/thread.h"
 
 struct thread;
 struct cap_group;
@@ -32,13 +35,15 @@ struct ipc_server_config {
 };
 
 // On the register-callback thread. The fields below `in flight` belong to whoever made the
-// thread ACTIVE.
+// thread ACTIVE. Clients that find it ACTIVE wait on `waiters` (TS_WAITING, their svc rewound):
+// each time it parks, the first of them is woken to try again.
 struct ipc_server_register_cb_config {
     ipc_config_kind kind;
     u64 register_cb_entry;
     u64 register_cb_stack;
-    ipc_server_config* server;      // the main thread's config (lives as long as this thread)
     u64 declared_ipc_routine_entry;
+    Spinlock wait_lock;             // orders PARKED/ACTIVE changes against `waiters`
+    IntrusiveList<thread, &thread::ready_queue_node> waiters;
     // in flight
     thread* client;
     struct ipc_connection* conn;    // a reference

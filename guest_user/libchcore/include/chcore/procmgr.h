@@ -1,0 +1,16 @@
+// procmgr's IPC service (guest_user/procmgr/procmgr_server.cpp). Every process procmgr starts
+// finds procmgr's main thread in slot CHCORE_INHERITED_CAP: the cap to ipc_register_client with.
+#pragma once
+#include "chcore/ipc.h"
+
+#define PROCMGR_REQ_SPAWN 1  // spawn `name` on `affinity`; reply 0 with caps {cap_group, main thread}
+
+struct procmgr_request {
+    unsigned req;
+    int affinity;
+    char name[32];
+};
+
+// Asks procmgr to start the ramdisk program `name` (which gets procmgr's cap as well). 0 with the
+// new process's cap_group and main-thread caps, or a negative errno (-ENOENT: no such program).
+long procmgr_spawn(const char* name, long affinity, long* cg_cap, long* main_thread_cap);
