@@ -164,13 +164,15 @@ void Machine::wake_waiting_cores() {
   for (auto& c : cores_) {
     if (c->state() != CoreState::Wfi && c->state() != CoreState::Wfe) continue;
     const auto d = deadline(*c);
-    if (d && t != ~0ull && *d <= t) c->advance_to(*d);  // its own timer fired while it slept
+    const bool timer_fired = d && t != ~0ull && *d <= t;  // its own timer fired while it slept
+    if (timer_fired) c->advance_to(*d);
+    const uint64_t running = t == ~0ull ? 0 : t;  // wake() never moves a clock back
     const bool interrupt = local_intc_.irq_pending(c->id()) || local_intc_.fiq_source(c->id()) != 0;
     if (interrupt) {
-      wake(*c, d && t != ~0ull && *d <= t ? *d : (t == ~0ull ? c->cycles() : t), "interrupt");
+      wake(*c, timer_fired ? *d : running, "interrupt");
       sample_irq_lines(*c);  // traced at the time it woke, not the time it fell asleep
     } else if (c->state() == CoreState::Wfe && c->event_register()) {
-      wake(*c, t == ~0ull ? c->cycles() : t, "event");
+      wake(*c, running, "event");
     }
   }
 }
