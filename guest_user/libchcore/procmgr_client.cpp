@@ -31,9 +31,10 @@ long procmgr_spawn(const char* name, long affinity, long* cg_cap, long* main_thr
     if (!msg) return -ENOMEM;
     ipc_set_msg_data(msg, &req, 0, sizeof(req));
     long ret = ipc_call(procmgr_icb, msg);
-    if (ret == 0) {
+    if (ret == 0 || ret == PROCMGR_SPAWNED_AND_ENDED) {
         *cg_cap = ipc_get_msg_cap(msg, 0);
-        *main_thread_cap = ipc_get_msg_cap(msg, 1);
+        *main_thread_cap = ret == 0 ? ipc_get_msg_cap(msg, 1) : -ESRCH;
+        ret = 0;
     }
     ipc_destroy_msg(msg);
     return ret;

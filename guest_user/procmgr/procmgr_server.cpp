@@ -18,10 +18,13 @@ void procmgr_handler(ipc_msg_t* msg, u64 /*client_badge*/) {
     if (ipc_get_msg_cap_num(msg) < 2) ipc_return(msg, -EINVAL);
     const long cg = usys_spawn_with_cap(req.name, req.affinity, PROCMGR_MAIN_THREAD_CAP);
     if (cg < 0) ipc_return(msg, cg);
-    const long main_thread = usys_get_main_thread(cg);
-    if (main_thread < 0) ipc_return(msg, main_thread);
-    // procmgr keeps its own copies of these two caps (the kernel copies them on return).
+    // procmgr keeps its own copies of these caps (the kernel copies them on return).
     ipc_set_msg_cap(msg, 0, cg);
+    const long main_thread = usys_get_main_thread(cg);
+    // A short program may already have ended on another CPU (its slots are emptied): the spawn
+    // still succeeded, there is just no main thread left to name.
+    if (main_thread == -ESRCH) ipc_return_with_cap(msg, PROCMGR_SPAWNED_AND_ENDED);
+    if (main_thread < 0) ipc_return(msg, main_thread);
     ipc_set_msg_cap(msg, 1, main_thread);
     ipc_return_with_cap(msg, 0);
 }
