@@ -32,6 +32,7 @@ std::string_view core_state_name(CoreState s) {
 }
 
 Core::Core(int id, GuestRam& ram, CoreHost& host) : id_(id), ram_(ram), host_(host) {
+  ucx::context_layout();  // the start-up self-check: refuses a Unicorn that behaves otherwise
   uc_ = ucx::open_cortex_a53();
   ucx::check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
   ucx::check(uc_mem_map_ptr(uc_, 0, GuestRam::size(), UC_PROT_ALL, ram_.data()), "map guest RAM");
@@ -85,15 +86,6 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     wfi_resume_pc_ = ~0ull;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
-    if (fetch_placeholder_) {  // mapped here, outside the translator, then the fetch is retried
-      const uint64_t va = *std::exchange(fetch_placeholder_, std::nullopt);
-      if (!placeholders_.map(uc_, va)) {
-        fatal(fmt::format("fetch at {:#x}: the address cannot be mapped", va));
-        break;
-      }
-      set_reg(UC_ARM64_REG_PC, va);
-      continue;
-    }
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
@@ -225,7 +217,7 @@ void Core::take_exception(uint32_t intno) {
   }
   trace(EventKind::Exception, what);
   cycles_ += cost::kExceptionEntry;
-  ucx::enter_el1(uc_, scratch_, req);
+  ucx::enter_el1(uc_, req);
   entered_exception_ = true;
 }
 
@@ -233,7 +225,7 @@ void Core::take_irq(uint32_t sources) {
   trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}", sources, el(), pc()));
   el1_faults_ = 0;
   cycles_ += cost::kExceptionEntry;
-  ucx::enter_el1(uc_, scratch_, {ExceptionKind::Irq, pc(), false, 0, false, 0});
+  ucx::enter_el1(uc_, {ExceptionKind::Irq, pc(), false, 0, false, 0});
 }
 
 uint32_t Core::timer_lines() const {
@@ -398,20 +390,11 @@ std::optional<uint64_t> Core::read_u64(uint64_t va) const {
   return pa ? ram_.load<uint64_t>(*pa) : std::nullopt;
 }
 
+// Unicorn reports the physical address (the MMU has translated it): nothing is there.
 bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t, void* self) {
   Core& c = *static_cast<Core*>(self);
   const char* what = type == UC_MEM_FETCH_UNMAPPED ? "fetch" : type == UC_MEM_WRITE_UNMAPPED ? "write" : "read";
-  if (!c.translation_regs().mmu_on()) {
-    c.fatal(fmt::format("{} of {} bytes at {:#x}: no RAM or device there", what, size, addr));
-    return false;
-  }
-  // With the MMU on, an unmapped VA usually means Unicorn's VA check (see ucx::VaPlaceholders).
-  const bool inside = c.placeholders_.covers(addr);
-  if (!inside && type == UC_MEM_FETCH_UNMAPPED) return c.fetch_placeholder_ = addr, false;  // map in run()
-  if (!inside && c.placeholders_.map(c.uc_, addr)) return true;
-  const auto pa = c.translate(addr);
-  c.fatal(pa ? fmt::format("{} of {} bytes at {:#x} (physical {:#x}): no RAM or device there", what, size, addr, *pa)
-             : fmt::format("{} of {} bytes at {:#x}: the address cannot be mapped", what, size, addr));
+  c.fatal(fmt::format("{} of {} bytes at physical {:#x}: no RAM or device there", what, size, addr));
   return false;
 }
 

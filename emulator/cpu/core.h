@@ -155,8 +155,6 @@ class Core {
   static constexpr size_t kBlockCacheSize = 1 << 14;
   std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
   uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
-  ucx::VaPlaceholders placeholders_;
-  std::optional<uint64_t> fetch_placeholder_;  // a VA window to map before retrying a fetch
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };
 

@@ -1,7 +1,5 @@
 #include "cpu/unicorn_compat.h"
 
-#include <sys/mman.h>
-
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -67,7 +65,6 @@ static uint64_t blob_u64(const uc_context* ctx, size_t off) {
   std::memcpy(&v, reinterpret_cast<const uint8_t*>(ctx) + off, 8);
   return v;
 }
-static void set_blob_u32(uc_context* ctx, size_t off, uint32_t v) { std::memcpy(reinterpret_cast<uint8_t*>(ctx) + off, &v, 4); }
 
 FaultInfo last_fault(uc_engine* uc, uc_context* scratch) {
   const ContextLayout& l = context_layout();
@@ -75,57 +72,25 @@ FaultInfo last_fault(uc_engine* uc, uc_context* scratch) {
   return {blob_u32(scratch, l.syndrome), blob_u64(scratch, l.vaddress)};
 }
 
-static void enter_el1_with(const ContextLayout& l, uc_engine* uc, uc_context* scratch, const EntryRequest& req) {
+static void enter_el1_with(uc_engine* uc, const EntryRequest& req) {
   const uint32_t ps = read_pstate(uc);
   const EntryPlan plan = plan_el1_entry(ps, req.kind);
-  write_sysreg(uc, sysreg::SPSR_EL1, ps);
-  write_sysreg(uc, sysreg::ELR_EL1, req.return_pc);
-  if (req.set_esr) write_sysreg(uc, sysreg::ESR_EL1, req.esr);
-  if (req.set_far) write_sysreg(uc, sysreg::FAR_EL1, req.far);
   if (plan.bank_sp) {  // Unicorn does not bank SP on a host PSTATE write.
     write_reg(uc, UC_ARM64_REG_SP_EL0, read_reg(uc, UC_ARM64_REG_SP));
     write_reg(uc, UC_ARM64_REG_SP, read_reg(uc, UC_ARM64_REG_SP_EL1));
   }
   uint32_t np = plan.new_pstate;
   check(uc_reg_write(uc, UC_ARM64_REG_PSTATE, &np), "write PSTATE");
-  if (plan.from_lower_el) {  // the cached translation flags still say EL0: patch them to EL1
-    check(uc_context_save(uc, scratch), "uc_context_save");
-    set_blob_u32(scratch, l.hflags, blob_u32(scratch, l.hflags) ^ l.el0_to_el1_hflags);
-    check(uc_context_restore(uc, scratch), "uc_context_restore");
-  }
+  // A PSTATE write leaves the engine's cached EL state (hflags) as it was; every system-register
+  // write through UC_ARM64_REG_CP_REG rebuilds it, so these come after the PSTATE write.
+  write_sysreg(uc, sysreg::SPSR_EL1, ps);
+  write_sysreg(uc, sysreg::ELR_EL1, req.return_pc);
+  if (req.set_esr) write_sysreg(uc, sysreg::ESR_EL1, req.esr);
+  if (req.set_far) write_sysreg(uc, sysreg::FAR_EL1, req.far);
   write_reg(uc, UC_ARM64_REG_PC, read_sysreg(uc, sysreg::VBAR_EL1) + plan.vector_offset);
 }
 
-void enter_el1(uc_engine* uc, uc_context* scratch, const EntryRequest& req) {
-  enter_el1_with(context_layout(), uc, scratch, req);
-}
-
-namespace {
-uint8_t* placeholder_memory() {
-  static uint8_t* mem = [] {
-    void* p = mmap(nullptr, 1ull << 30, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw UnicornMismatch("cannot reserve host address space for VA placeholders");
-    return static_cast<uint8_t*>(p);
-  }();
-  return mem;
-}
-}  // namespace
-
-bool VaPlaceholders::covers(uint64_t va) const {
-  auto it = windows_.upper_bound(va);
-  return it != windows_.begin() && va - std::prev(it)->first < std::prev(it)->second;
-}
-
-bool VaPlaceholders::map(uc_engine* uc, uint64_t va) {
-  for (uint64_t size : {1ull << 30, 1ull << 21, 1ull << 12}) {
-    const uint64_t base = va & ~(size - 1);
-    if (uc_mem_map_ptr(uc, base, size, UC_PROT_ALL, placeholder_memory()) == UC_ERR_OK) {
-      windows_.emplace(base, size);
-      return true;
-    }
-  }
-  return false;
-}
+void enter_el1(uc_engine* uc, const EntryRequest& req) { enter_el1_with(uc, req); }
 
 void flush_tlb(uc_engine* uc) {
   // 2.0.1 has no TLB-flush control; a host write of TLBI VMALLE1 runs QEMU's own flush for this engine.
@@ -194,14 +159,15 @@ struct Probe {
 };
 
 [[noreturn]] void mismatch(const std::string& what) {
-  throw UnicornMismatch("installed Unicorn does not behave as chemu expects (built for Debian's 2.0.1): " + what);
+  throw UnicornMismatch("installed Unicorn does not behave as chemu expects (built for Unicorn 2.1): " + what);
 }
 
-// Finds the only offset (multiple of `align`) where the blob holds `value`.
+// Finds the only 4-byte aligned offset where the blob holds `value` (2.1.1's blob puts 8-byte fields
+// at offsets that are 4 mod 8).
 template <typename T>
-std::optional<size_t> unique_offset(const uc_context* ctx, size_t size, T value, size_t from = 0) {
+std::optional<size_t> unique_offset(const uc_context* ctx, size_t size, T value) {
   std::optional<size_t> found;
-  for (size_t off = from; off + sizeof(T) <= size; off += sizeof(T)) {
+  for (size_t off = 0; off + sizeof(T) <= size; off += 4) {
     T v;
     std::memcpy(&v, reinterpret_cast<const uint8_t*>(ctx) + off, sizeof(T));
     if (v != value) continue;
@@ -221,11 +187,9 @@ ContextLayout run_self_check() {
   if (p.run_to_exception(kSvcAt) != 2 || p.last_pc != kSvcAt + 4 || !p.saved)
     mismatch(fmt::format("SVC reported as intno {} at pc {:#x}", p.last_intno, p.last_pc));
   auto pc = unique_offset<uint64_t>(p.ctx, l.blob_size, kSvcAt + 4);
-  auto syn = unique_offset<uint32_t>(p.ctx, l.blob_size, kSvcSyndrome, 0);
+  auto syn = unique_offset<uint32_t>(p.ctx, l.blob_size, kSvcSyndrome);
   if (!pc || !syn) mismatch("cannot locate pc/syndrome in the saved context");
   l.pc = *pc, l.syndrome = *syn, l.vaddress = *syn + 8;  // exception.{syndrome, fsr, vaddress}
-  l.hflags = l.pc + 16;                                    // pc, pstate, aarch64, hflags
-  if (blob_u32(p.ctx, l.pc + 12) != 1) mismatch("the aarch64 flag does not follow pc/pstate");
 
   // 2. MMU on (1 GiB identity block, EL0+EL1 read/execute), then a load from an unmapped VA.
   p.put64(kTables, 0x0 | 0x1 | (3u << 6) | (3u << 8) | (1u << 10));  // block, AP=RO at EL0/EL1, SH, AF
@@ -242,20 +206,16 @@ ContextLayout run_self_check() {
   if (esr_class(dabt) != 0x25 || (dabt & 0x3f) != 0x05 || blob_u64(p.ctx, l.vaddress) != kFaultVa)
     mismatch(fmt::format("data abort syndrome {:#x} / address {:#x}", dabt, blob_u64(p.ctx, l.vaddress)));
 
-  // 3. Cached flags at EL1 (MMU on), then ERET to EL0 and an SVC there: their XOR is the EL difference.
-  check(uc_context_save(p.uc, p.ctx), "uc_context_save");
-  const uint32_t el1_flags = blob_u32(p.ctx, l.hflags);
+  // 3. ERET to EL0 and an SVC there.
   write_sysreg(p.uc, sysreg::ELR_EL1, kEl0Code);
   write_sysreg(p.uc, sysreg::SPSR_EL1, 0);  // EL0t
   p.put(kEl0Code, {SVC_1});
   if (p.run_to_exception(kMmuCode + 36) != 2 || pstate::el(p.last_pstate) != 0) mismatch("ERET to EL0 then SVC");
-  l.el0_to_el1_hflags = el1_flags ^ blob_u32(p.ctx, l.hflags);
-  if (l.el0_to_el1_hflags == 0) mismatch("cached flags do not change between EL1 and EL0");
 
   // 4. The real entry path: EL0 -> EL1 vector, where an EL1-only MRS must work (it would UNDEF at EL0).
   p.put(kVbar + 0x400, {0xd5381000, SVC_2});  // mrs x0, sctlr_el1; svc #2
   write_reg(p.uc, UC_ARM64_REG_VBAR_EL1, kVbar);
-  enter_el1_with(l, p.uc, p.ctx, {ExceptionKind::Sync, p.last_pc, true, kSvcSyndrome, false, 0});
+  enter_el1_with(p.uc, {ExceptionKind::Sync, p.last_pc, true, kSvcSyndrome, false, 0});
   const uint64_t vector = read_reg(p.uc, UC_ARM64_REG_PC);
   if (p.run_to_exception(vector) != 2 || pstate::el(p.last_pstate) != 1 || (read_reg(p.uc, UC_ARM64_REG_X0) & 1) == 0 ||
       read_sysreg(p.uc, sysreg::ELR_EL1) != kEl0Code + 4)

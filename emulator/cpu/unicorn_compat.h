@@ -8,7 +8,6 @@
 // installed Unicorn behaves differently than this code expects.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <unicorn/unicorn.h>
@@ -25,14 +24,12 @@ struct UnicornMismatch : std::runtime_error {
 // Throws UnicornMismatch naming the failed call.
 void check(uc_err err, const char* what);
 
-// Offsets inside a uc_context blob and the EL0->EL1 difference of the cached translation flags.
+// Offsets inside a uc_context blob of what Unicorn records about an exception (no API reads them).
 struct ContextLayout {
   size_t blob_size = 0;
   size_t pc = 0;        // env->pc (used to validate the layout)
-  size_t hflags = 0;    // env->hflags (cached EL/MMU-index state used to look up translated code)
   size_t syndrome = 0;  // env->exception.syndrome (becomes ESR_EL1)
   size_t vaddress = 0;  // env->exception.vaddress (becomes FAR_EL1)
-  uint32_t el0_to_el1_hflags = 0;  // XOR turning EL0 hflags into EL1 hflags
 };
 const ContextLayout& context_layout();  // runs the self-check on first use
 
@@ -62,22 +59,7 @@ struct EntryRequest {
   bool set_far;
   uint64_t far;
 };
-void enter_el1(uc_engine* uc, uc_context* scratch, const EntryRequest& req);
-
-// Unicorn 2.0.1 checks every access against its region list by *virtual* address (fixed in 2.1). With
-// the MMU on, a VA outside RAM and the device windows needs a placeholder region so the access reaches
-// the real translation (and a translation fault if the guest's tables do not map it). Accesses are
-// translated to physical addresses, so a placeholder's own memory is never the real target.
-// Map instruction-fetch placeholders between uc_emu_start calls: changing the memory map while the
-// translator fetches code crashes 2.0.1.
-class VaPlaceholders {
- public:
-  bool covers(uint64_t va) const;     // inside a window mapped earlier: the access is really unbacked
-  bool map(uc_engine* uc, uint64_t va);  // the largest aligned free window (1 GiB, 2 MiB, 4 KiB) at va
-
- private:
-  std::map<uint64_t, uint64_t> windows_;  // base -> size
-};
+void enter_el1(uc_engine* uc, const EntryRequest& req);
 
 // Make another engine see maintenance done elsewhere: drop its TLB (translations), or its translated
 // code for a range of *physical* addresses. (A whole TB flush would cost ~100 ms in 2.0.1 and touch
