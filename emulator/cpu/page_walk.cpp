@@ -8,14 +8,19 @@ constexpr uint64_t kOutputMask = 0x0000fffffffff000ull;  // descriptor bits [47:
 struct Half {
   unsigned tsz;     // TnSZ: the region covers 2^(64 - tsz) bytes
   bool walks;       // EPDn clear
-  bool granule_4k;  // TG0 == 0b00, TG1 == 0b10
+  bool granule_4k;
   uint64_t table;
 };
 
+// TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB; TG1: 0b10 4 KiB, 0b01 16 KiB, 0b11 64 KiB. A reserved
+// value acts as 4 KiB, as on QEMU (the upstream ChCore kernel leaves TG1 = 0b00).
 Half half_for(const TranslationRegs& r, bool upper) {
-  if (!upper)
-    return {unsigned(r.tcr & 0x3f), ((r.tcr >> 7) & 1) == 0, ((r.tcr >> 14) & 3) == 0, r.ttbr0 & kOutputMask};
-  return {unsigned((r.tcr >> 16) & 0x3f), ((r.tcr >> 23) & 1) == 0, ((r.tcr >> 30) & 3) == 2, r.ttbr1 & kOutputMask};
+  if (!upper) {
+    const uint64_t tg0 = (r.tcr >> 14) & 3;
+    return {unsigned(r.tcr & 0x3f), ((r.tcr >> 7) & 1) == 0, tg0 == 0 || tg0 == 3, r.ttbr0 & kOutputMask};
+  }
+  const uint64_t tg1 = (r.tcr >> 30) & 3;
+  return {unsigned((r.tcr >> 16) & 0x3f), ((r.tcr >> 23) & 1) == 0, tg1 == 2 || tg1 == 0, r.ttbr1 & kOutputMask};
 }
 }  // namespace
 

@@ -45,5 +45,21 @@ TEST(PageWalk, WalksBothHalvesWithBlocksAndPages) {
   EXPECT_EQ(translate(r, 0x1234, m.reader()), 0x1234u);  // MMU off: identity
 }
 
+// Catches: refusing to walk TTBR1 when TG1 holds the reserved value 0b00. The upstream ChCore kernel
+// programs it so; QEMU (and so the guest) then uses 4 KiB pages, and the WFI of its idle loop was
+// misread as 0 (the run ended "for no known reason").
+TEST(PageWalk, ReservedGranuleFieldsMeanFourKilobytes) {
+  FakeMemory m;
+  m.words[0x5000] = 0x6000 | kTable;
+  m.words[0x6000] = 0x0 | kBlock;
+  const uint64_t tg1_reserved = 16 | (16ull << 16);
+  TranslationRegs r{1, tg1_reserved, 0x5000, 0x5000};
+  EXPECT_EQ(translate(r, 0xffff000000098430ull, m.reader()), 0x98430u);
+  r.tcr |= 3ull << 14;  // TG0 reserved too
+  EXPECT_EQ(translate(r, 0x98430, m.reader()), 0x98430u);
+  r.tcr = (r.tcr & ~(3ull << 14)) | (1ull << 14);  // TG0 = 64 KiB: not walked by the host
+  EXPECT_FALSE(translate(r, 0x98430, m.reader()).has_value());
+}
+
 }  // namespace
 }  // namespace chemu
