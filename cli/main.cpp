@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
   app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
       ->check(CLI::IsMember({"auto", "spin-table", "all"}));
+  app.add_option("--entry-el", config.entry_el, "exception level the cores start at: 3 (default for ELF, as QEMU), 2 (default for raw images), or 1")
+      ->check(CLI::Range(1, 3));
   app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
   app.add_option("--sched", sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
       ->check(CLI::IsMember({"rr", "random", "pct"}));

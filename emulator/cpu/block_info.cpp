@@ -20,10 +20,18 @@ uint32_t instruction_cycles(uint32_t w) {
   return cost::kAlu;
 }
 
+bool is_fp_instruction(uint32_t w) {
+  if (((w >> 25) & 0x7) == 0x7) return true;                          // data processing, SIMD and FP
+  if (((w >> 25) & 0x5) == 0x4 && ((w >> 26) & 1)) return true;       // loads and stores with V = 1
+  return (w & 0xffdfffc0) == 0xd51b4400;                               // MSR/MRS FPCR, FPSR
+}
+
 BlockInfo analyse_block(std::span<const uint32_t> words) {
   BlockInfo b;
   b.instructions = uint32_t(words.size());
-  for (uint32_t w : words) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    const uint32_t w = words[i];
+    if (b.first_fp < 0 && is_fp_instruction(w)) b.first_fp = int16_t(i);
     b.cycles += instruction_cycles(w);
     b.wfe |= w == insn::WFE;
     b.sev |= w == insn::SEV;

@@ -1,6 +1,6 @@
 // What chemu needs to know about a translated block before it runs: its size, its cost in cycles and
 // whether it contains an instruction Unicorn executes as a NOP but chemu must see (WFE, SEV, SEVL)
-// or one that changes exception level (ERET). Computed once per block and cached by the core.
+// or one that changes exception level (ERET), and where its first FP/SIMD instruction is. Computed once per block and cached by the core.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -20,7 +20,12 @@ struct BlockInfo {
   bool sevl = false;  // SEVL: sets this core's event register
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
+  int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
 };
+
+// FP/SIMD data processing, SIMD&FP loads and stores, and MRS/MSR of FPCR/FPSR: what CPACR_EL1.FPEN
+// and CPTR_ELx.TFP trap (Unicorn runs them regardless).
+bool is_fp_instruction(uint32_t word);
 
 // Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).
 namespace cost {

@@ -15,8 +15,7 @@ namespace {
 constexpr uint64_t kUntil = 0xfffffffffffff000ull;
 // Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
 enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
-constexpr uint32_t kUndefinedSyndrome = 0x02000000;  // EC=0 (unknown reason), IL=1
-constexpr unsigned kStormLimit = 32;  // synchronous exceptions from EL1 with no ERET in between
+constexpr unsigned kStormLimit = 32;  // synchronous exceptions above EL0 with no ERET in between
 
 }  // namespace
 
@@ -59,10 +58,17 @@ void Core::add_hooks() {
   ucx::check(uc_hook_add(uc_, &h, UC_HOOK_MEM_UNMAPPED, fn(&Core::on_unmapped), this, 1, 0), "hook unmapped");
 }
 
-void Core::start_at(uint64_t entry) {
+// The state QEMU's raspi3b leaves a core in: EL3 is the reset state (SCR_EL3 and HCR_EL2 zero, as
+// for an ELF); at EL2, as its boot code leaves a raw image, Non-secure with EL2 and EL1 in AArch64
+// and HVC enabled; at EL1 (chemu's --entry-el 1) both lower ELs in AArch64.
+void Core::start_at(uint64_t entry, int el) {
+  using namespace route;
+  const uint64_t scr = el == 3 ? 0 : el == 2 ? SCR_RW | SCR_HCE | SCR_NS : SCR_RW | SCR_NS;
+  ucx::write_sysreg(uc_, sysreg::SCR_EL3, scr);
+  ucx::write_sysreg(uc_, sysreg::HCR_EL2, el == 3 ? 0 : HCR_RW);
+  ucx::set_exception_level(uc_, el);
+  refresh_fp_regs();
   set_reg(UC_ARM64_REG_PC, entry);
-  uint32_t ps = pstate::kEl1h | pstate::kDaif;
-  ucx::check(uc_reg_write(uc_, UC_ARM64_REG_PSTATE, &ps), "write PSTATE");
   state_ = CoreState::Running;
 }
 
@@ -84,11 +90,18 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
-    const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
+    // A pending FP trap runs the block only up to its first FP instruction (`until` ends it there).
+    const std::optional<uint64_t> fp_trap_at = std::exchange(fp_trap_at_, std::nullopt);
+    const uc_err err = uc_emu_start(uc_, pc(), fp_trap_at.value_or(kUntil), 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
+    }
+    if (fp_trap_at_) continue;  // the block hook found an FP instruction that traps: run up to it
+    if (fp_trap_at && !entered_exception_ && !stop_ && pc() == *fp_trap_at) {
+      if (const int target = fp_trap_target()) take_fp_trap(target);
+      continue;
     }
     if (!entered_exception_ && pc() == wfi_resume_pc_) {  // the last block ended in a WFI that ran
       stop_ = StopReason::Wfi;
@@ -151,12 +164,19 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   c.flush_sev();
   if (c.eret_pending_) {
     c.eret_pending_ = false;
-    c.el1_faults_ = 0;
+    c.kernel_faults_ = 0;
     c.event_ = true;  // an exception return sets the event register (ARMv8-A)
     c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
   }
   if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) return c.stop(StopReason::Budget);
   const BlockInfo& b = c.block_info(addr, size);
+  if (b.first_fp >= 0 && c.fp_traps_armed()) {
+    if (const int target = c.fp_trap_target()) {  // the block does not run: trap at its FP instruction
+      if (b.first_fp == 0) c.take_fp_trap(target);
+      else c.fp_trap_at_ = addr + 4 * uint64_t(b.first_fp);
+      return void(uc_emu_stop(c.uc_));
+    }
+  }
   if (b.sevl) c.event_ = true;
   if (b.wfe) {
     if (!c.event_) return c.stop(StopReason::Wfe);  // sleep before the block: WFE may sleep early
@@ -200,32 +220,66 @@ void Core::take_exception(uint32_t intno) {
   const int from_el = el();
   if (intno == UDEF && read_u32(at) == insn::HLT_SEMIHOST) return handle_semihosting();
   const ucx::FaultInfo f = ucx::last_fault(uc_, scratch_);
-  ucx::EntryRequest req{ExceptionKind::Sync, at, true, f.syndrome, false, 0};
+  // The engine routes synchronous exceptions (SVC to EL1, HVC to EL2, SMC to EL3, ...); never below
+  // the current EL.
+  const int target = std::clamp(f.target_el, std::max(from_el, 1), 3);
+  ucx::EntryRequest req{ExceptionKind::Sync, target, at, true, f.syndrome, false, 0};
   switch (intno) {
-    case UDEF: case SWI: case BKPT: break;  // SWI: PC is already past the SVC
+    case UDEF: case SWI: case BKPT: case HVC: case SMC: break;  // SVC/HVC/SMC: PC is already past them
     case PREFETCH_ABORT: case DATA_ABORT: req.set_far = true, req.far = f.vaddress; break;
-    case HVC: case SMC: req.return_pc = at - 4, req.esr = kUndefinedSyndrome; break;  // no EL2/EL3 firmware
     default: return fatal(fmt::format("unexpected exception number {} from the engine", intno));
   }
+  enter_sync(req, from_el);
+}
+
+// Takes a synchronous exception (from the engine or chemu's own checks), watching for storms.
+void Core::enter_sync(const ucx::EntryRequest& req, int from_el) {
   const uint32_t ec = esr_class(req.esr);
-  const std::string what = fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}", exception_class_name(ec), req.esr,
-                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, at);
-  el1_faults_ = from_el == 0 ? 0 : el1_faults_ + 1;
-  if (el1_faults_ >= kStormLimit) {
+  const std::string what = fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}{}", exception_class_name(ec), req.esr,
+                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, pc(),
+                                        req.target_el == 1 ? "" : fmt::format(" to=EL{}", req.target_el));
+  kernel_faults_ = from_el == 0 ? 0 : kernel_faults_ + 1;
+  if (kernel_faults_ >= kStormLimit) {
     trace(EventKind::ExceptionStorm, what);
-    return fatal(fmt::format("exception storm: {} exceptions at EL1 without a return; last {}", el1_faults_, what));
+    return fatal(fmt::format("exception storm: {} exceptions above EL0 without a return; last {}", kernel_faults_, what));
   }
   trace(EventKind::Exception, what);
   cycles_ += cost::kExceptionEntry;
-  ucx::enter_el1(uc_, req);
+  ucx::enter_exception(uc_, req);
   entered_exception_ = true;
 }
 
+// CPACR_EL1.FPEN, CPTR_EL2.TFP and CPTR_EL3.TFP, in that priority (ARM ARM D1.11.1): the EL an FP/SIMD
+// instruction traps to at the current EL, or 0 when it runs. Unicorn ignores all three.
+int Core::fp_trap_target() const {
+  const int el = this->el();
+  const uint64_t fpen = (fp_regs_.cpacr >> 20) & 3;
+  if (el <= 1 && (fpen == 0 || fpen == 2 || (fpen == 1 && el == 0))) return 1;
+  const bool non_secure = read_sysreg(sysreg::SCR_EL3) & route::SCR_NS;
+  if (el <= 2 && non_secure && (fp_regs_.cptr_el2 & kTfp)) return 2;
+  if (fp_regs_.cptr_el3 & kTfp) return 3;
+  return 0;
+}
+
+// The FP/SIMD access trap, at the instruction (ESR as QEMU gives it: EC 0x07, IL, CV, COND = 0xe).
+void Core::take_fp_trap(int target_el) {
+  constexpr uint64_t kFpAccessSyndrome = 0x1fe00000;
+  enter_sync({ExceptionKind::Sync, target_el, pc(), true, kFpAccessSyndrome, false, 0}, el());
+}
+
+int Core::irq_target_el() const {
+  return interrupt_target_el(read_sysreg(sysreg::SCR_EL3), read_sysreg(sysreg::HCR_EL2), false);
+}
+
+bool Core::irq_takeable() const { return interrupt_taken(pstate(), irq_target_el(), false); }
+
 void Core::take_irq(uint32_t sources) {
-  trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}", sources, el(), pc()));
-  el1_faults_ = 0;
+  const int target = irq_target_el();
+  trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}{}", sources, el(), pc(),
+                                           target == 1 ? "" : fmt::format(" to=EL{}", target)));
+  kernel_faults_ = 0;
   cycles_ += cost::kExceptionEntry;
-  ucx::enter_el1(uc_, {ExceptionKind::Irq, pc(), false, 0, false, 0});
+  ucx::enter_exception(uc_, {ExceptionKind::Irq, target, pc(), false, 0, false, 0});
 }
 
 uint32_t Core::timer_lines() const {
@@ -323,6 +377,10 @@ bool Core::el0_may_access(Sysreg r) const {
   return true;
 }
 
+void Core::refresh_fp_regs() {
+  fp_regs_ = {read_sysreg(sysreg::CPACR_EL1), read_sysreg(sysreg::CPTR_EL2), read_sysreg(sysreg::CPTR_EL3)};
+}
+
 std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
   const uint64_t now = counter_now();
   if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core
@@ -341,6 +399,9 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   const uint64_t now = counter_now();
   if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
+  if (r == sysreg::CPACR_EL1) return fp_regs_.cpacr = v, false;  // kept for FP traps; the engine stores it too
+  if (r == sysreg::CPTR_EL2) return fp_regs_.cptr_el2 = v, false;
+  if (r == sysreg::CPTR_EL3) return fp_regs_.cptr_el3 = v, false;
   if (r == sysreg::SCTLR_EL1 || r == sysreg::TCR_EL1 || r == sysreg::TTBR1_EL1) clear_block_cache();
   if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, false;  // the engine keeps it too, for its checks
   GenericTimer::Channel* ch = (r == sysreg::CNTP_CTL_EL0 || r == sysreg::CNTP_CVAL_EL0 || r == sysreg::CNTP_TVAL_EL0) ? &timer_.phys

@@ -56,8 +56,8 @@ class Core {
   CoreState state() const { return state_; }
   void set_state(CoreState s) { state_ = s; }
 
-  // Start executing at `entry` at EL1h with interrupts masked and the MMU off.
-  void start_at(uint64_t entry);
+  // Start executing at `entry` at ELxh (x = 1, 2, 3) with interrupts masked and the MMU off.
+  void start_at(uint64_t entry, int el);
   struct SliceResult {
     uint64_t instructions;
     StopReason reason;
@@ -65,9 +65,10 @@ class Core {
   // Runs until `budget` instructions retire or the cycle counter reaches `deadline` (both checked at
   // block boundaries), or the core waits or halts.
   SliceResult run(uint64_t budget, uint64_t deadline = ~0ull);
-  // Takes an IRQ now (between slices): the host's exception entry through VBAR_EL1 + 0x80/0x280/0x480.
+  // Takes an IRQ now (between slices): the host's exception entry through VBAR_ELx + 0x80/0x280/0x480,
+  // at the EL that SCR_EL3 and HCR_EL2 route it to.
   void take_irq(uint32_t sources);
-  bool irq_masked() const { return pstate::irq_masked(pstate()); }
+  bool irq_takeable() const;  // an IRQ would be taken now (routing and PSTATE.I)
 
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
@@ -110,6 +111,12 @@ class Core {
   void add_hooks();
   const BlockInfo& block_info(uint64_t va, uint32_t size);
   void take_exception(uint32_t intno);
+  void enter_sync(const ucx::EntryRequest& req, int from_el);
+  int irq_target_el() const;
+  int fp_trap_target() const;
+  bool fp_traps_armed() const { return ((fp_regs_.cpacr >> 20) & 3) != 3 || ((fp_regs_.cptr_el2 | fp_regs_.cptr_el3) & kTfp); }
+  void take_fp_trap(int target_el);
+  void refresh_fp_regs();
   void handle_semihosting();
   void flush_sev();
   void clear_block_cache();
@@ -155,7 +162,13 @@ class Core {
   static constexpr size_t kBlockCacheSize = 1 << 14;
   std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
   uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
-  unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
+  unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET
+  // What decides FP/SIMD traps (kept from MSRs: Unicorn itself never traps FP/SIMD).
+  static constexpr uint64_t kTfp = 1u << 10;  // CPTR_EL2/EL3.TFP
+  struct FpTrapRegs {
+    uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;
+  } fp_regs_;
+  std::optional<uint64_t> fp_trap_at_;  // an FP instruction that traps, after the instructions before it
 };
 
 }  // namespace chemu

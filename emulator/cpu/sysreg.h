@@ -38,6 +38,20 @@ constexpr Sysreg CNTV_CVAL_EL0{3, 3, 14, 3, 2};
 constexpr Sysreg CNTVOFF_EL2{3, 4, 14, 0, 3};
 constexpr Sysreg HCR_EL2{3, 4, 1, 1, 0};
 constexpr Sysreg SCR_EL3{3, 6, 1, 1, 0};
+constexpr Sysreg CPACR_EL1{3, 0, 1, 0, 2};
+constexpr Sysreg CPTR_EL2{3, 4, 1, 1, 2};
+constexpr Sysreg CPTR_EL3{3, 6, 1, 1, 2};
+constexpr Sysreg FPCR{3, 3, 4, 4, 0};
+constexpr Sysreg FPSR{3, 3, 4, 4, 1};
+
+// The registers an exception taken to EL1, EL2 or EL3 writes or reads: same CRn/CRm/op2 at every EL,
+// op1 = 0, 4, 6.
+constexpr uint8_t op1_of_el(int el) { return el == 3 ? 6 : el == 2 ? 4 : 0; }
+constexpr Sysreg SPSR_ELx(int el) { return {3, op1_of_el(el), 4, 0, 0}; }
+constexpr Sysreg ELR_ELx(int el) { return {3, op1_of_el(el), 4, 0, 1}; }
+constexpr Sysreg ESR_ELx(int el) { return {3, op1_of_el(el), 5, 2, 0}; }
+constexpr Sysreg FAR_ELx(int el) { return {3, op1_of_el(el), 6, 0, 0}; }
+constexpr Sysreg VBAR_ELx(int el) { return {3, op1_of_el(el), 12, 0, 0}; }
 // Maintenance instructions seen by the SYS hook (op0 = 1).
 constexpr Sysreg TLBI_VMALLE1{1, 0, 8, 7, 0};
 constexpr Sysreg IC_IVAU{1, 3, 7, 5, 1};  // by virtual address (Xt); the other IC operations invalidate all

@@ -49,7 +49,7 @@ uc_engine* open_cortex_a53() {
     uc_close(uc);
     check(e, "uc_ctl_set_cpu_model(A53)");
   }
-  // 2.0.1 leaves SCR_EL3.RW and HCR_EL2.RW clear, so EL1 would translate with the AArch32 regime.
+  // Unicorn resets SCR_EL3.RW and HCR_EL2.RW to 0, so EL1 would translate with the AArch32 regime.
   write_sysreg(uc, sysreg::SCR_EL3, read_sysreg(uc, sysreg::SCR_EL3) | (1u << 10) | 1u);  // RW, NS
   write_sysreg(uc, sysreg::HCR_EL2, read_sysreg(uc, sysreg::HCR_EL2) | (1ull << 31));    // RW
   return uc;
@@ -69,31 +69,41 @@ static uint64_t blob_u64(const uc_context* ctx, size_t off) {
 FaultInfo last_fault(uc_engine* uc, uc_context* scratch) {
   const ContextLayout& l = context_layout();
   check(uc_context_save(uc, scratch), "uc_context_save");
-  return {blob_u32(scratch, l.syndrome), blob_u64(scratch, l.vaddress)};
+  return {blob_u32(scratch, l.syndrome), blob_u64(scratch, l.vaddress), int(blob_u32(scratch, l.target_el))};
 }
 
-static void enter_el1_with(uc_engine* uc, const EntryRequest& req) {
+void set_exception_level(uc_engine* uc, int el) {
+  uint32_t ps = (uint32_t(el) << pstate::kElShift) | pstate::kSpSel | pstate::kDaif;
+  check(uc_reg_write(uc, UC_ARM64_REG_PSTATE, &ps), "write PSTATE");
+  // A PSTATE write leaves the engine's cached EL state (hflags) as it was; every system-register
+  // write through UC_ARM64_REG_CP_REG rebuilds it.
+  write_sysreg(uc, sysreg::VBAR_ELx(el), read_sysreg(uc, sysreg::VBAR_ELx(el)));
+}
+
+// The SP banks as Unicorn names them (SP_EL0..SP_EL3 are the banked copies; SP is the live one).
+static int sp_reg(int bank) { return UC_ARM64_REG_SP_EL0 + bank; }
+
+void enter_exception(uc_engine* uc, const EntryRequest& req) {
   const uint32_t ps = read_pstate(uc);
-  const EntryPlan plan = plan_el1_entry(ps, req.kind);
-  if (plan.bank_sp) {  // Unicorn does not bank SP on a host PSTATE write.
-    write_reg(uc, UC_ARM64_REG_SP_EL0, read_reg(uc, UC_ARM64_REG_SP));
-    write_reg(uc, UC_ARM64_REG_SP, read_reg(uc, UC_ARM64_REG_SP_EL1));
+  const EntryPlan plan = plan_entry(ps, req.target_el, req.kind);
+  if (plan.sp_from != plan.sp_to) {  // Unicorn does not bank SP on a host PSTATE write.
+    write_reg(uc, sp_reg(plan.sp_from), read_reg(uc, UC_ARM64_REG_SP));
+    write_reg(uc, UC_ARM64_REG_SP, read_reg(uc, sp_reg(plan.sp_to)));
   }
   uint32_t np = plan.new_pstate;
   check(uc_reg_write(uc, UC_ARM64_REG_PSTATE, &np), "write PSTATE");
-  // A PSTATE write leaves the engine's cached EL state (hflags) as it was; every system-register
-  // write through UC_ARM64_REG_CP_REG rebuilds it, so these come after the PSTATE write.
-  write_sysreg(uc, sysreg::SPSR_EL1, ps);
-  write_sysreg(uc, sysreg::ELR_EL1, req.return_pc);
-  if (req.set_esr) write_sysreg(uc, sysreg::ESR_EL1, req.esr);
-  if (req.set_far) write_sysreg(uc, sysreg::FAR_EL1, req.far);
-  write_reg(uc, UC_ARM64_REG_PC, read_sysreg(uc, sysreg::VBAR_EL1) + plan.vector_offset);
+  // These system-register writes also rebuild the cached EL state, so they come after PSTATE.
+  const int el = plan.target_el;
+  write_sysreg(uc, sysreg::SPSR_ELx(el), ps);
+  write_sysreg(uc, sysreg::ELR_ELx(el), req.return_pc);
+  if (req.set_esr) write_sysreg(uc, sysreg::ESR_ELx(el), req.esr);
+  if (req.set_far) write_sysreg(uc, sysreg::FAR_ELx(el), req.far);
+  write_reg(uc, UC_ARM64_REG_PC, read_sysreg(uc, sysreg::VBAR_ELx(el)) + plan.vector_offset);
 }
 
-void enter_el1(uc_engine* uc, const EntryRequest& req) { enter_el1_with(uc, req); }
-
 void flush_tlb(uc_engine* uc) {
-  // 2.0.1 has no TLB-flush control; a host write of TLBI VMALLE1 runs QEMU's own flush for this engine.
+  // A host write of TLBI VMALLE1 runs QEMU's own TLB flush for this engine (uc_ctl_flush_tlb would
+  // drop all translated code as well).
   write_sysreg(uc, sysreg::TLBI_VMALLE1, 0);
 }
 void invalidate_code(uc_engine* uc, uint64_t pa, uint64_t len) {
@@ -189,7 +199,8 @@ ContextLayout run_self_check() {
   auto pc = unique_offset<uint64_t>(p.ctx, l.blob_size, kSvcAt + 4);
   auto syn = unique_offset<uint32_t>(p.ctx, l.blob_size, kSvcSyndrome);
   if (!pc || !syn) mismatch("cannot locate pc/syndrome in the saved context");
-  l.pc = *pc, l.syndrome = *syn, l.vaddress = *syn + 8;  // exception.{syndrome, fsr, vaddress}
+  l.pc = *pc, l.syndrome = *syn, l.vaddress = *syn + 8, l.target_el = *syn + 16;  // {syndrome, fsr, vaddress, target_el}
+  if (blob_u32(p.ctx, l.target_el) != 1) mismatch("an SVC at EL1 is not routed to EL1 in the saved context");
 
   // 2. MMU on (1 GiB identity block, EL0+EL1 read/execute), then a load from an unmapped VA.
   p.put64(kTables, 0x0 | 0x1 | (3u << 6) | (3u << 8) | (1u << 10));  // block, AP=RO at EL0/EL1, SH, AF
@@ -215,7 +226,7 @@ ContextLayout run_self_check() {
   // 4. The real entry path: EL0 -> EL1 vector, where an EL1-only MRS must work (it would UNDEF at EL0).
   p.put(kVbar + 0x400, {0xd5381000, SVC_2});  // mrs x0, sctlr_el1; svc #2
   write_reg(p.uc, UC_ARM64_REG_VBAR_EL1, kVbar);
-  enter_el1_with(p.uc, {ExceptionKind::Sync, p.last_pc, true, kSvcSyndrome, false, 0});
+  enter_exception(p.uc, {ExceptionKind::Sync, 1, p.last_pc, true, kSvcSyndrome, false, 0});
   const uint64_t vector = read_reg(p.uc, UC_ARM64_REG_PC);
   if (p.run_to_exception(vector) != 2 || pstate::el(p.last_pstate) != 1 || (read_reg(p.uc, UC_ARM64_REG_X0) & 1) == 0 ||
       read_sysreg(p.uc, sysreg::ELR_EL1) != kEl0Code + 4)

@@ -1,8 +1,8 @@
-// Everything specific to Unicorn 2.0.1 lives here, behind one small interface:
-//  - creating a Cortex-A53 engine whose EL1&0 regime is AArch64 (2.0.1 defaults it to AArch32),
+// Everything specific to Unicorn 2.1 lives here, behind one small interface:
+//  - creating a Cortex-A53 engine whose EL1&0 regime is AArch64 (Unicorn resets SCR_EL3/HCR_EL2 so that it is AArch32),
 //  - reading/writing system registers through UC_ARM64_REG_CP_REG,
-//  - taking an exception to EL1 (Unicorn reports exceptions but never delivers them), which needs the
-//    syndrome and fault address from a uc_context blob and a refresh of the engine's cached EL state.
+//  - taking an exception to EL1-EL3 (Unicorn reports exceptions but never delivers them), which needs the
+//    syndrome, fault address and target EL from a uc_context blob and a rebuild of the cached EL state.
 // The blob offsets are build-specific: context_layout() finds and checks them once by running a tiny
 // probe program (the start-up self-check), and throws UnicornMismatch with a clear message if the
 // installed Unicorn behaves differently than this code expects.
@@ -27,14 +27,17 @@ void check(uc_err err, const char* what);
 // Offsets inside a uc_context blob of what Unicorn records about an exception (no API reads them).
 struct ContextLayout {
   size_t blob_size = 0;
-  size_t pc = 0;        // env->pc (used to validate the layout)
-  size_t syndrome = 0;  // env->exception.syndrome (becomes ESR_EL1)
-  size_t vaddress = 0;  // env->exception.vaddress (becomes FAR_EL1)
+  size_t pc = 0;         // env->pc (used to validate the layout)
+  size_t syndrome = 0;   // env->exception.syndrome (becomes ESR_ELx)
+  size_t vaddress = 0;   // env->exception.vaddress (becomes FAR_ELx)
+  size_t target_el = 0;  // env->exception.target_el (where the architecture routes it)
 };
 const ContextLayout& context_layout();  // runs the self-check on first use
 
 // A fresh Cortex-A53 engine at EL1h with the AArch64 EL1&0 regime. Caller owns it (uc_close).
 uc_engine* open_cortex_a53();
+// Put the engine at ELxh (x = 1, 2, 3) with DAIF masked, as a reset or a boot loader leaves it.
+void set_exception_level(uc_engine* uc, int el);
 
 uint64_t read_sysreg(uc_engine* uc, Sysreg r);
 void write_sysreg(uc_engine* uc, Sysreg r, uint64_t value);
@@ -46,24 +49,26 @@ uint32_t read_pstate(uc_engine* uc);
 struct FaultInfo {
   uint32_t syndrome;
   uint64_t vaddress;
+  int target_el;
 };
 FaultInfo last_fault(uc_engine* uc, uc_context* scratch);
 
-// Take an exception to EL1 the way the hardware would: SPSR/ELR/ESR/FAR, SP banking, PSTATE, vector.
-// Writing PC makes Unicorn stop the current uc_emu_start after the hook returns.
+// Take an exception to EL1, EL2 or EL3 the way the hardware would: SPSR/ELR/ESR/FAR of the target EL,
+// SP banking, PSTATE, vector. Writing PC makes Unicorn stop the current uc_emu_start after the hook.
 struct EntryRequest {
   ExceptionKind kind;
+  int target_el;
   uint64_t return_pc;
   bool set_esr;
   uint64_t esr;
   bool set_far;
   uint64_t far;
 };
-void enter_el1(uc_engine* uc, const EntryRequest& req);
+void enter_exception(uc_engine* uc, const EntryRequest& req);
 
 // Make another engine see maintenance done elsewhere: drop its TLB (translations), or its translated
-// code for a range of *physical* addresses. (A whole TB flush would cost ~100 ms in 2.0.1 and touch
-// all of the engine's 1 GiB code buffer, so code is always invalidated by range.)
+// code for a range of *physical* addresses (by range: a whole TB flush touches all of the engine's
+// code buffer).
 void flush_tlb(uc_engine* uc);
 void invalidate_code(uc_engine* uc, uint64_t pa, uint64_t len);
 

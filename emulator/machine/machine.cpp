@@ -45,10 +45,13 @@ Machine::~Machine() = default;
 void Machine::load(const std::string& path) { boot(load_image(path, ram_)); }
 void Machine::load_bytes(const std::string& image) { boot(load_image_bytes(image, ram_)); }
 
+// As QEMU's raspi3b starts a kernel: an ELF at EL3 on every core, a raw image at EL2 on core 0 with
+// cores 1-3 in the spin table (as the Pi firmware leaves them); the config may override either.
 void Machine::boot(const LoadedImage& image) {
   const bool spin = config_.boot == BootMode::SpinTable || (config_.boot == BootMode::Auto && !image.is_elf);
+  entry_el_ = config_.entry_el ? config_.entry_el : image.is_elf ? 3 : 2;
   for (auto& c : cores_) {
-    if (c->id() == 0 || !spin) c->start_at(image.entry);
+    if (c->id() == 0 || !spin) c->start_at(image.entry, entry_el_);
     else c->set_state(CoreState::SpinTable);
   }
 }
@@ -124,7 +127,7 @@ RunResult Machine::run() {
 // Interrupts are taken only here, at the start of a slice: the trace records exactly where.
 void Machine::deliver_irq(Core& c) {
   const uint32_t sources = sample_irq_lines(c);
-  if (sources && !c.irq_masked()) c.take_irq(sources);
+  if (sources && c.irq_takeable()) c.take_irq(sources);
 }
 
 // The core's IRQ sources now; sources that were not there at the last look are traced as raised.
@@ -211,7 +214,7 @@ void Machine::release_spin_table_cores(int by_core) {
     const uint64_t entry = ram_.load<uint64_t>(kSpinTableSlot0 + 8 * uint64_t(c->id())).value_or(0);
     if (entry == 0) continue;
     c->advance_to(cores_[size_t(by_core)]->cycles());
-    c->start_at(entry);
+    c->start_at(entry, entry_el_);
     tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, fmt::format("entry={:#x} by core {}", entry, by_core));
   }
 }

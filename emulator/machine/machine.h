@@ -28,6 +28,7 @@ enum class SchedPolicy { RoundRobin, Random, Pct };
 
 struct MachineConfig {
   BootMode boot = BootMode::Auto;  // Auto: All for ELF images, SpinTable for raw ones (as QEMU does)
+  int entry_el = 0;                // 0: EL3 for ELF images, EL2 for raw ones (as QEMU does); or 1-3
   SchedPolicy sched = SchedPolicy::RoundRobin;
   uint64_t seed = 0;
   uint64_t quantum = 20000;        // instructions per slice (the mean for `random`)
@@ -106,6 +107,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
+  int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
 };
 
 }  // namespace chemu

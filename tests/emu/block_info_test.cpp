@@ -45,5 +45,21 @@ TEST(BlockInfo, FlagsInstructionsTheMachineMustSee) {
   EXPECT_FALSE(analyse_block(not_last).ends_in_wfi);
 }
 
+// Catches: an FP/SIMD instruction missed (its lazy-switch trap would not fire) or an integer one
+// taken for FP (a spurious trap).
+TEST(BlockInfo, FindsTheFirstFpInstruction) {
+  for (uint32_t fp : {0x1e222820u /* fadd s0,s1,s2 */, 0x4ea28420u /* add v0.4s */, 0x3dc00020u /* ldr q0,[x1] */,
+                      0x6dbf27e8u /* stp d8,d9,[sp,#-16]! */, 0x4c407000u /* ld1 {v0.16b},[x0] */,
+                      0xd51b4400u /* msr fpcr,x0 */, 0xd53b4423u /* mrs x3,fpsr */, 0x9e670020u /* fmov d0,x1 */})
+    EXPECT_TRUE(is_fp_instruction(fp)) << std::hex << fp;
+  for (uint32_t integer : {0xf9400020u /* ldr x0,[x1] */, 0xc85f7c20u /* ldxr */, 0x8b020020u /* add */,
+                           0xd53be020u /* mrs x0,cntpct_el0 */, 0xd5181040u /* msr cpacr_el1,x0 */, insn::WFI})
+    EXPECT_FALSE(is_fp_instruction(integer)) << std::hex << integer;
+  const uint32_t block[] = {0x8b020020, 0xf9400020, 0x1e222820, 0x4ea28420};
+  EXPECT_EQ(analyse_block(block).first_fp, 2);
+  const uint32_t none[] = {0x8b020020, 0xf9400020};
+  EXPECT_EQ(analyse_block(none).first_fp, -1);
+}
+
 }  // namespace
 }  // namespace chemu

@@ -10,6 +10,7 @@ MachineConfig quiet_config() {
   MachineConfig config;
   config.console_out = nullptr;
   config.max_instructions = 10000000;  // a broken emulator ends with a limit, not a hang
+  config.entry_el = 1;                 // the snippets are written for EL1 (they use the EL1 vectors)
   return config;
 }
 
@@ -37,6 +38,14 @@ TEST(MachineSnippet, El0CounterReadAllowedByCntkctl) {
 // counter comes from its own cycles; rr keeps them within two quanta of each other).
 TEST(MachineSnippet, CoresReadNearlyTheSameCounter) {
   const RunResult r = run_snippet("counter_skew");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+// Catches: FP/SIMD instructions running although CPACR_EL1.FPEN traps them (Unicorn ignores FPEN, so
+// a lazily switching kernel leaks FP registers between threads), or a trap at the wrong instruction.
+TEST(MachineSnippet, FpInstructionsTrapWhileCpacrSaysSo) {
+  const RunResult r = run_snippet("fp_trap");
   EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
   EXPECT_EQ(r.exit_code, 0);
 }
