@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
   app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
   app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
+  double max_time = 0;
+  app.add_option("--max-time", max_time, "stop (exit code 4) once virtual time reaches SECONDS (the cores' clock, 1.2 GHz)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
   config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
   if (image.empty()) image = default_image();
+  config.max_cycles = uint64_t(max_time * double(chemu::GenericTimer::kCpuHz));
   if (!schedule_in.empty()) {
     try {
       config.replay = chemu::parse_schedule(read_file(schedule_in));

@@ -100,7 +100,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     }
     if (fp_trap_at_) continue;  // the block hook found an FP instruction that traps: run up to it
     if (fp_trap_at && !entered_exception_ && !stop_ && pc() == *fp_trap_at) {
-      if (const int target = fp_trap_target()) take_fp_trap(target);
+      if (const int target = fp_trap_target()) take_fp_trap(target, *fp_trap_at);
       continue;
     }
     if (!entered_exception_ && pc() == wfi_resume_pc_) {  // the last block ended in a WFI that ran
@@ -172,7 +172,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   const BlockInfo& b = c.block_info(addr, size);
   if (b.first_fp >= 0 && c.fp_traps_armed()) {
     if (const int target = c.fp_trap_target()) {  // the block does not run: trap at its FP instruction
-      if (b.first_fp == 0) c.take_fp_trap(target);
+      if (b.first_fp == 0) c.take_fp_trap(target, addr);  // (the engine's PC may be stale in a block hook)
       else c.fp_trap_at_ = addr + 4 * uint64_t(b.first_fp);
       return void(uc_emu_stop(c.uc_));
     }
@@ -223,7 +223,7 @@ void Core::take_exception(uint32_t intno) {
   // The engine routes synchronous exceptions (SVC to EL1, HVC to EL2, SMC to EL3, ...); never below
   // the current EL.
   const int target = std::clamp(f.target_el, std::max(from_el, 1), 3);
-  ucx::EntryRequest req{ExceptionKind::Sync, target, at, true, f.syndrome, false, 0};
+  ucx::EntryRequest req{ExceptionKind::Sync, target, at, true, f.syndrome, false, 0};  // the engine's PC is exact here
   switch (intno) {
     case UDEF: case SWI: case BKPT: case HVC: case SMC: break;  // SVC/HVC/SMC: PC is already past them
     case PREFETCH_ABORT: case DATA_ABORT: req.set_far = true, req.far = f.vaddress; break;
@@ -236,7 +236,7 @@ void Core::take_exception(uint32_t intno) {
 void Core::enter_sync(const ucx::EntryRequest& req, int from_el) {
   const uint32_t ec = esr_class(req.esr);
   const std::string what = fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}{}", exception_class_name(ec), req.esr,
-                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, pc(),
+                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, req.return_pc,
                                         req.target_el == 1 ? "" : fmt::format(" to=EL{}", req.target_el));
   kernel_faults_ = from_el == 0 ? 0 : kernel_faults_ + 1;
   if (kernel_faults_ >= kStormLimit) {
@@ -262,9 +262,9 @@ int Core::fp_trap_target() const {
 }
 
 // The FP/SIMD access trap, at the instruction (ESR as QEMU gives it: EC 0x07, IL, CV, COND = 0xe).
-void Core::take_fp_trap(int target_el) {
+void Core::take_fp_trap(int target_el, uint64_t at) {
   constexpr uint64_t kFpAccessSyndrome = 0x1fe00000;
-  enter_sync({ExceptionKind::Sync, target_el, pc(), true, kFpAccessSyndrome, false, 0}, el());
+  enter_sync({ExceptionKind::Sync, target_el, at, true, kFpAccessSyndrome, false, 0}, el());
 }
 
 int Core::irq_target_el() const {

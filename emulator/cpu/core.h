@@ -69,6 +69,7 @@ class Core {
   // at the EL that SCR_EL3 and HCR_EL2 route it to.
   void take_irq(uint32_t sources);
   bool irq_takeable() const;  // an IRQ would be taken now (routing and PSTATE.I)
+  void end_slice() { stop(StopReason::Budget); }  // from a device or listener: end the running slice
 
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
@@ -115,7 +116,7 @@ class Core {
   int irq_target_el() const;
   int fp_trap_target() const;
   bool fp_traps_armed() const { return ((fp_regs_.cpacr >> 20) & 3) != 3 || ((fp_regs_.cptr_el2 | fp_regs_.cptr_el3) & kTfp); }
-  void take_fp_trap(int target_el);
+  void take_fp_trap(int target_el, uint64_t at);
   void refresh_fp_regs();
   void handle_semihosting();
   void flush_sev();

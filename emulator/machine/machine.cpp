@@ -32,9 +32,7 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
-  console_.set_line_listener([this](int core, std::string_view line) {
-    tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
-  });
+  console_.set_line_listener([this](int core, std::string_view line) { on_console_line(core, line); });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
     tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));
   });
@@ -91,7 +89,10 @@ RunResult Machine::run() {
     wake_waiting_cores();
     const Runnable r = runnable();
     if (std::none_of(r.begin(), r.end(), [](bool b) { return b; })) {
-      if (skip_idle_time()) continue;
+      if (skip_idle_time()) {
+        check_limits();
+        continue;
+      }
       tracer_.emit(-1, now(), EventKind::GuestError, "deadlock: every core is waiting and nothing can wake them");
       result_ = RunResult{RunResult::End::GuestError, kExitGuestError, "every core is waiting and nothing can wake them"};
       break;
@@ -114,14 +115,34 @@ RunResult Machine::run() {
     schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, fmt::format("ran={}", res.instructions));
     settle(c, res);
-    if (!result_ && config_.max_instructions && total_instructions_ >= config_.max_instructions) {
-      tracer_.emit(-1, now(), EventKind::Limit, fmt::format("instructions={}", total_instructions_));
-      result_ = RunResult{RunResult::End::Limit, kExitLimit, fmt::format("stopped after {} instructions (--max-instructions)", total_instructions_)};
-    }
+    check_limits();
   }
   console_.flush();
   tracer_.finish();
   return *result_;
+}
+
+void Machine::check_limits() {
+  if (result_) return;
+  if (config_.max_instructions && total_instructions_ >= config_.max_instructions) {
+    tracer_.emit(-1, now(), EventKind::Limit, fmt::format("instructions={}", total_instructions_));
+    result_ = RunResult{RunResult::End::Limit, kExitLimit, fmt::format("stopped after {} instructions (--max-instructions)", total_instructions_)};
+  } else if (config_.max_cycles && now() >= config_.max_cycles) {
+    tracer_.emit(-1, now(), EventKind::Limit, fmt::format("cycles={}", now()));
+    result_ = RunResult{RunResult::End::Limit, kExitLimit,
+                        fmt::format("stopped after {:.3f} virtual seconds (--max-time)", double(now()) / double(GenericTimer::kCpuHz))};
+  }
+}
+
+// Every console line is traced; --until-line ends the run at the first line containing its text
+// (the slice ends at once, so nothing after that line runs).
+void Machine::on_console_line(int core, std::string_view line) {
+  Core& c = *cores_[size_t(core)];
+  tracer_.emit(core, c.cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
+  if (result_ || config_.until_line.empty() || line.find(config_.until_line) == std::string_view::npos) return;
+  tracer_.emit(core, c.cycles(), EventKind::Limit, "until-line");
+  result_ = RunResult{RunResult::End::UntilLine, 0, ""};
+  c.end_slice();
 }
 
 // Interrupts are taken only here, at the start of a slice: the trace records exactly where.

@@ -35,13 +35,15 @@ struct MachineConfig {
   unsigned pct_depth = 3;          // PCT: d (d - 1 priority change points)
   uint64_t pct_steps = 20000;      // PCT: slices over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
+  uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
+  std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
   std::FILE* console_out = stdout;
 };
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit } end;
+  enum class End { GuestExit, GuestError, Limit, UntilLine } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
@@ -87,6 +89,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void wake_waiting_cores();
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
+  void check_limits();
+  void on_console_line(int core, std::string_view line);
   std::optional<uint64_t> deadline(const Core& c) const;
   Runnable runnable() const;
   uint64_t now() const;            // the furthest any core has got

@@ -56,16 +56,28 @@ PY
     ;;
   runaway)
     words "$tmp/storm.img" 00000000                      # udf at 0x80000; VBAR_EL1 = 0 holds zeros too
-    expect 3 "core 0 pc=0x[0-9a-f]+ EL1: exception storm" -- "$tmp/storm.img"
+    # Raw images start at EL2, as QEMU's raspi3b starts them.
+    expect 3 "core 0 pc=0x[0-9a-f]+ EL2: exception storm" -- "$tmp/storm.img"
     words "$tmp/wild.img" d2aa0000 d61f0000              # mov x0, #0x50000000; br x0
-    expect 3 "core 0 pc=0x50000000 EL1: fetch .*no RAM or device" -- "$tmp/wild.img"
+    expect 3 "core 0 pc=0x50000000 EL2: fetch .*no RAM or device" -- "$tmp/wild.img"
     words "$tmp/mmio.img" d2a7e600 b9400001 14000000    # ldr w1, [0x3f300000]; b .
     # The PC of a device access is that of its translated block: Unicorn does not sync PC for MMIO.
-    expect 3 "core 0 pc=0x8000[04] EL1: read of 4 bytes at 0x3f300000: no device claims it" -- "$tmp/mmio.img"
+    expect 3 "core 0 pc=0x8000[04] EL2: read of 4 bytes at 0x3f300000: no device claims it" -- "$tmp/mmio.img"
     words "$tmp/spin.img" 14000000                      # b .
     expect 4 "stopped after 1000 instructions" -- --max-instructions 1000 "$tmp/spin.img"
     words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
     expect 3 "every core is waiting" -- "$tmp/idle.img"
+    ;;
+  limits)
+    # Runs that never end by themselves end by a limit: virtual time (exit 4), or a console line (exit 0).
+    words "$tmp/spin.img" 14000000                      # b .
+    expect 4 "stopped after 0.010 virtual seconds" -- --max-time 0.01 "$tmp/spin.img"
+    expect 2 "--max-time" -- --max-time 0 "$tmp/spin.img"
+    "$chemu" --until-line "hello from" "$guests/uart_hello.elf" >"$tmp/out" 2>&1 </dev/null
+    got=$?
+    # Catches: output after the matching line (the slice must end at that line), or a non-zero exit.
+    [ $got = 0 ] && [ "$(cat "$tmp/out")" = "hello from chemu guest" ] || { echo "FAIL: --until-line: exit $got:"; cat "$tmp/out"; exit 1; }
+    echo "ok: --until-line stops at its line"
     ;;
   determinism)
     # Same image and seed twice: byte-identical console and trace hash. Catches any host clock,
