@@ -15,6 +15,7 @@ namespace {
 constexpr uint64_t kUntil = 0xfffffffffffff000ull;
 // Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
 enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
+constexpr uint32_t kEcWfx = 0x01;  // ESR EC of a trapped WFI/WFE
 constexpr unsigned kStormLimit = 32;  // synchronous exceptions above EL0 with no ERET in between
 
 }  // namespace
@@ -92,7 +93,9 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     wfi_resume_pc_ = ~0ull;
     // A pending FP trap runs the block only up to its first FP instruction (`until` ends it there).
     const std::optional<uint64_t> fp_trap_at = std::exchange(fp_trap_at_, std::nullopt);
+    running_until_ = fp_trap_at;
     const uc_err err = uc_emu_start(uc_, pc(), fp_trap_at.value_or(kUntil), 0, 0);
+    running_until_.reset();
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
@@ -220,6 +223,15 @@ void Core::take_exception(uint32_t intno) {
   const int from_el = el();
   if (intno == UDEF && read_u32(at) == insn::HLT_SEMIHOST) return handle_semihosting();
   const ucx::FaultInfo f = ucx::last_fault(uc_, scratch_);
+  // Unicorn stops at `until` by translating a WFI there, which traps as a WFI would (EC 0x01, PC back
+  // on the instruction before `until`, which has run) where WFI traps: EL0 with SCTLR_EL1.nTWI = 0,
+  // HCR_EL2.TWI, SCR_EL3.TWI. That is the run reaching `until`, not a guest exception (a real WFI ends
+  // its block, so it is never just before an `until` inside one; the word is checked all the same).
+  if (intno == UDEF && running_until_ && at + 4 == *running_until_ && esr_class(f.syndrome) == kEcWfx &&
+      read_u32(at) != insn::WFI && read_u32(at) != insn::WFE) {
+    set_reg(UC_ARM64_REG_PC, *running_until_);
+    return void(uc_emu_stop(uc_));
+  }
   // The engine routes synchronous exceptions (SVC to EL1, HVC to EL2, SMC to EL3, ...); never below
   // the current EL.
   const int target = std::clamp(f.target_el, std::max(from_el, 1), 3);

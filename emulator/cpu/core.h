@@ -170,6 +170,7 @@ class Core {
     uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;
   } fp_regs_;
   std::optional<uint64_t> fp_trap_at_;  // an FP instruction that traps, after the instructions before it
+  std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };
 
 }  // namespace chemu

@@ -50,6 +50,14 @@ TEST(MachineSnippet, FpInstructionsTrapWhileCpacrSaysSo) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: running a block up to its trapping FP instruction (Unicorn's `until`, a WFI in disguise)
+// showing up as a WFI trap when EL0 WFI traps (SCTLR_EL1.nTWI = 0), or a real EL0 WFI no longer trapping.
+TEST(MachineSnippet, El0FpTrapMidBlockIsNotAWfiTrap) {
+  const RunResult r = run_snippet("fp_trap_el0");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());

@@ -10,6 +10,7 @@
 #define EXIT_LOCK_TIMEOUT    0x72   // spin_lock gave up
 #define EXIT_BSS_WAIT        0x73   // a secondary never saw core 0 finish .bss (start.S)
 #define EXIT_SMP_TIMEOUT     0x74   // smp_start_secondaries: not all cores checked in
+#define EXIT_UNEXPECTED_EL2  0x75   // an exception other than HVC from EL1 was taken to EL2 (el2_vectors.S)
 
 // Bounded waits: about a second on QEMU, many seconds on chemu; reached only when something is broken.
 #define WAIT_SPINS (1u << 27)
@@ -21,6 +22,8 @@ __attribute__((noreturn)) void sh_exit(uint32_t status);   // semihosting SYS_EX
 __attribute__((noreturn)) void park(void);                 // WFI forever
 void _start(void);
 extern char __stack_base[], __stack_end[];
+extern volatile uint32_t entry_el[NCORES];     // start.S: the EL each core started at (3, 2 or 1)
+extern char el2_vectors[];                     // el2_vectors.S: VBAR_EL2 when a core passed through EL2
 
 void uart_putc(char c);
 void kprintf(const char *fmt, ...);            // %s %c %d %u %x, 'l' for 64-bit, width with '0'; one call =

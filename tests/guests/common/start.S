@@ -1,9 +1,11 @@
 // crt0 shared by all guests. Copes with every way a guest is started:
-//   chemu --boot all / spin-table : EL1h, MMU off, DAIF masked, SP = 0
-//   QEMU raspi3b -kernel X.elf    : all four cores at EL3
+//   QEMU raspi3b -kernel X.elf    : all four cores at EL3 (chemu with an ELF: the same)
 //   QEMU raspi3b -kernel X.img    : core 0 at EL2, cores 1-3 released later (at EL2) via the spin table
-// Drops to EL1h, enables FP, installs the common vectors, gives each core its own stack (by Aff0),
-// zeroes .bss once (core 0; others wait for bss_ready) and calls runtime_entry(core).
+//                                   (chemu with a raw image: the same)
+//   chemu --entry-el 1            : EL1h, MMU off, DAIF masked, SP = 0 (no EL2 vectors then)
+// Records the EL each core entered at (entry_el[Aff0]), installs the EL2 vectors (el2_vectors.S) when
+// it passes through EL2, drops to EL1h, enables FP, installs the common vectors, gives each core its own
+// stack (by Aff0), zeroes .bss once (core 0; others wait for bss_ready) and calls runtime_entry(core).
 
 #define STACK_SHIFT   14          // 16 KiB per core, must match link.ld
 #define NCORES        4
@@ -15,7 +17,13 @@
 _start:
     mrs     x0, CurrentEL
     ubfx    x0, x0, #2, #2
-    cmp     x0, #3
+    mrs     x1, mpidr_el1                 // entry_el[Aff0] = x0, for the guests that check how they booted
+    and     x1, x1, #0xff
+    cmp     x1, #NCORES
+    b.hs    1f                            // no slot: such a core parks at EL1 below anyway
+    ldr     x2, =entry_el
+    str     w0, [x2, x1, lsl #2]
+1:  cmp     x0, #3
     b.ne    from_el2
 
     // EL3 -> EL2: lower ELs are AArch64 (RW) and non-secure (NS); RES1 bits 5:4; HVC on, SMC off.
@@ -47,6 +55,8 @@ from_el2:
     msr     vpidr_el2, x1
     mrs     x1, mpidr_el1
     msr     vmpidr_el2, x1
+    ldr     x1, =el2_vectors              // exceptions taken to EL2 (HVC from EL1) have a handler
+    msr     vbar_el2, x1
     mov     x1, #0x3c5                    // DAIF masked, EL1h
     msr     spsr_el2, x1
     adr     x1, at_el1
@@ -117,6 +127,10 @@ sh_exit:
     .global bss_ready
 bss_ready:                                // in .data, not .bss: must not be cleared by the zeroing
     .word   0
+    .balign 4
+    .global entry_el
+entry_el:                                 // uint32_t[NCORES]: CurrentEL.EL at _start; in .data, not
+    .word   0, 0, 0, 0                    // .bss: written before core 0 zeroes .bss
     .balign 8
 exit_block:
     .quad   0x20026                       // ADP_Stopped_ApplicationExit
