@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cpu/unicorn_compat.h"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
   app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
   app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
+  app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
     std::string msg = e.what();
     return fail(msg + " (see --help)");
   }
+  // Warnings go to stderr: stdout is the guest's console (spdlog's default logger writes to stdout).
+  spdlog::set_default_logger(spdlog::stderr_color_st("chemu"));
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::set_pattern("chemu: %v");
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;

@@ -192,8 +192,28 @@ bool Machine::skip_idle_time() {
 
 // ---- CoreHost ---------------------------------------------------------------------------------
 
-std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) { return bus_.read(core, pa, size); }
-bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) { return bus_.write(core, pa, size, value); }
+std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) {
+  if (auto v = bus_.read(core, pa, size)) return v;
+  return unclaimed_access(core, pa, size, std::nullopt);
+}
+
+bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) {
+  return bus_.write(core, pa, size, value) || unclaimed_access(core, pa, size, value).has_value();
+}
+
+// An access in the peripheral windows that no device claims. Like QEMU's "unimplemented" devices, it
+// reads zero and the write is dropped, so a guest probing hardware chemu does not model goes on; it is
+// reported (trace event and stderr) once per address and direction, so a polling loop does not flood
+// either. With --strict-mmio it is refused instead: the core then ends the run naming the access.
+std::optional<uint64_t> Machine::unclaimed_access(int core, uint64_t pa, unsigned size, std::optional<uint64_t> written) {
+  if (config_.strict_mmio) return std::nullopt;
+  if (unclaimed_seen_.insert({pa, written.has_value()}).second) {
+    const std::string what = written ? fmt::format("write of {:#x} ({} bytes) at {:#x} ignored", *written, size, pa)
+                                     : fmt::format("read of {} bytes at {:#x} reads 0", size, pa);
+    guest_error(core, "unclaimed", what + ": no device modelled there");
+  }
+  return 0;
+}
 
 // SEV: every core's event register is set; cores parked in WFE wake; spin-table cores look at their slot.
 void Machine::send_event(int by_core) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct MachineConfig {
   uint64_t max_instructions = 0;   // 0: no limit
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
   std::FILE* console_out = stdout;
+  // An access in the peripheral windows that no device claims: false (default) reads zero, ignores
+  // the write and warns once per address, as QEMU's unimplemented devices do; true ends the run (exit 3).
+  bool strict_mmio = false;
 };
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
@@ -89,6 +93,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::optional<uint64_t> deadline(const Core& c) const;
   Runnable runnable() const;
   uint64_t now() const;            // the furthest any core has got
+  std::optional<uint64_t> unclaimed_access(int core, uint64_t pa, unsigned size, std::optional<uint64_t> written);
   uint64_t running_time() const;   // the slowest running core: waiting cores wake against this
 
   MachineConfig config_;
@@ -106,6 +111,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
+  std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
 };
 
 }  // namespace chemu
