@@ -25,11 +25,13 @@ Machine::Machine(const MachineConfig& config)
       uart_(console_, *this),
       mailbox_(ram_, *this),
       local_intc_(*this, [this](int core) { return cores_[size_t(core)]->timer_lines(); }),
-      armctrl_(*this) {
+      armctrl_(*this),
+      gpio_(*this) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
+  bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
   console_.set_line_listener([this](int core, std::string_view line) {

@@ -14,6 +14,7 @@
 #include "dev/bus.h"
 #include "dev/armctrl.h"
 #include "dev/console.h"
+#include "dev/gpio.h"
 #include "dev/local_intc.h"
 #include "dev/pl011.h"
 #include "dev/vc_mailbox.h"
@@ -105,6 +106,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   VcMailbox mailbox_;
   LocalIntc local_intc_;
   ArmCtrl armctrl_;
+  Gpio gpio_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
