@@ -26,16 +26,20 @@ Machine::Machine(const MachineConfig& config)
       mailbox_(ram_, *this),
       local_intc_(*this, [this](int core) { return cores_[size_t(core)]->timer_lines(); }),
       armctrl_(*this),
-      gpio_(*this) {
+      gpio_(*this),
+      aux_(console_, *this) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
+  bus_.add(AuxMiniUart::kBase, AuxMiniUart::kSize, aux_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
-  console_.set_line_listener([this](int core, std::string_view line) {
-    tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
+  // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
+  console_.set_line_listener([this](int core, std::string_view line, UartPort port) {
+    tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine,
+                 fmt::format("{}\"{}\"", port == UartPort::Mini ? "mini " : "", line));
   });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
     tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));

@@ -13,6 +13,7 @@
 #include "cpu/core.h"
 #include "dev/bus.h"
 #include "dev/armctrl.h"
+#include "dev/aux.h"
 #include "dev/console.h"
 #include "dev/gpio.h"
 #include "dev/local_intc.h"
@@ -107,6 +108,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   LocalIntc local_intc_;
   ArmCtrl armctrl_;
   Gpio gpio_;
+  AuxMiniUart aux_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
