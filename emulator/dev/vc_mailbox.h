@@ -36,6 +36,9 @@ class VcMailbox final : public Device {
   void reset() override { responses_.clear(), config_ = 0; }
   uint64_t read(const MmioAccess& a) override;
   void write(const MmioAccess& a, uint64_t value) override;
+  // ARM interrupt 1 of the BCM2835 controller: a response waits and CONFIG bit 0 (data IRQ) is set.
+  bool interrupt() const { return (config_ & 1) && !responses_.empty(); }
+  static constexpr unsigned kArmIrq = 1;
 
  private:
   bool answer_property_buffer(int core, uint32_t pa);

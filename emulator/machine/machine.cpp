@@ -24,16 +24,20 @@ Machine::Machine(const MachineConfig& config)
       console_(config.console_out),
       uart_(console_, *this),
       mailbox_(ram_, *this),
-      local_intc_(*this, [this](int core) { return cores_[size_t(core)]->timer_lines(); }),
-      armctrl_(*this),
-      gpio_(*this),
-      aux_(console_, *this) {
+      sys_timer_(*this, [this] { return now(); }),
+      aux_(console_, *this),
+      armctrl_(*this, [this] { return peripheral_lines(); }),
+      local_intc_(
+          *this, [this](int core) { return cores_[size_t(core)]->timer_lines(); },
+          [this] { return LocalIntc::GpuLines{armctrl_.irq(), armctrl_.fiq()}; }, [this] { return now(); }),
+      gpio_(*this) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
+  bus_.add(SysTimer::kBase, SysTimer::kSize, sys_timer_);
+  bus_.add(AuxMiniUart::kBase, AuxMiniUart::kSize, aux_);
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
-  bus_.add(AuxMiniUart::kBase, AuxMiniUart::kSize, aux_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
   // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
@@ -85,8 +89,38 @@ uint64_t Machine::running_time() const {
   return t;
 }
 
+// The first cycle at which something that raises an interrupt of `c` by itself, with time, fires:
+// its generic timers, the local timer, a system timer compare. A slice of `c` ends there, and a
+// waiting `c` sleeps until then. Devices count machine time (now(), the furthest any core has got),
+// which may be ahead of `c`: a device deadline `c` has passed has raised its line already and is left
+// out (as a slice deadline it would end every slice of `c` at once).
 std::optional<uint64_t> Machine::deadline(const Core& c) const {
-  return c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+  std::optional<uint64_t> best = c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+  for (std::optional<uint64_t> d : {local_intc_.local_timer_deadline(c.id()), gpu_deadline(c.id())})
+    if (d && *d > c.cycles() && (!best || *d < *best)) best = d;
+  return best;
+}
+
+// The next system timer match that reaches `core` through the interrupt controller (enabled, and the
+// GPU IRQ routed to it, or selected for FIQ with the GPU FIQ routed to it). The other GPU sources
+// (UARTs, mailbox) only change when a guest or the input does something, never with time alone.
+std::optional<uint64_t> Machine::gpu_deadline(int core) const {
+  uint32_t compares = 0;
+  if (local_intc_.gpu_irq_core() == core) compares |= uint32_t(armctrl_.gpu_enables() >> SysTimer::kGpuIrq0) & 0xf;
+  const std::optional<unsigned> fiq = armctrl_.fiq_gpu_source();
+  if (local_intc_.gpu_fiq_core() == core && fiq && *fiq - SysTimer::kGpuIrq0 < SysTimer::kCompares)
+    compares |= 1u << (*fiq - SysTimer::kGpuIrq0);
+  return compares ? sys_timer_.next_match_cycle(compares) : std::nullopt;
+}
+
+// The interrupt lines of the peripherals, as inputs of the BCM2835 interrupt controller.
+InterruptLevels Machine::peripheral_lines() const {
+  InterruptLevels l;
+  l.gpu = uint64_t(sys_timer_.lines()) << SysTimer::kGpuIrq0;
+  if (aux_.interrupt()) l.gpu |= 1ull << AuxMiniUart::kGpuIrq;
+  if (uart_.interrupt()) l.gpu |= 1ull << Pl011::kGpuIrq;
+  if (mailbox_.interrupt()) l.arm |= 1u << VcMailbox::kArmIrq;
+  return l;
 }
 
 RunResult Machine::run() {

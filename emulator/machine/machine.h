@@ -18,6 +18,7 @@
 #include "dev/gpio.h"
 #include "dev/local_intc.h"
 #include "dev/pl011.h"
+#include "dev/sys_timer.h"
 #include "dev/vc_mailbox.h"
 #include "machine/guest_ram.h"
 #include "machine/loader.h"
@@ -93,6 +94,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
   std::optional<uint64_t> deadline(const Core& c) const;
+  std::optional<uint64_t> gpu_deadline(int core) const;
+  InterruptLevels peripheral_lines() const;
   Runnable runnable() const;
   uint64_t now() const;            // the furthest any core has got
   std::optional<uint64_t> unclaimed_access(int core, uint64_t pa, unsigned size, std::optional<uint64_t> written);
@@ -105,10 +108,11 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Bus bus_;
   Pl011 uart_;
   VcMailbox mailbox_;
-  LocalIntc local_intc_;
-  ArmCtrl armctrl_;
-  Gpio gpio_;
+  SysTimer sys_timer_;
   AuxMiniUart aux_;
+  ArmCtrl armctrl_;
+  LocalIntc local_intc_;
+  Gpio gpio_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
