@@ -30,7 +30,8 @@ Machine::Machine(const MachineConfig& config)
       local_intc_(
           *this, [this](int core) { return cores_[size_t(core)]->timer_lines(); },
           [this] { return LocalIntc::GpuLines{armctrl_.irq(), armctrl_.fiq()}; }, [this] { return now(); }),
-      gpio_(*this) {
+      gpio_(*this),
+      hw_rng_(*this, config.seed) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(SysTimer::kBase, SysTimer::kSize, sys_timer_);
@@ -38,6 +39,7 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
+  bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
   // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).

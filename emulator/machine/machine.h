@@ -16,6 +16,7 @@
 #include "dev/aux.h"
 #include "dev/console.h"
 #include "dev/gpio.h"
+#include "dev/hw_rng.h"
 #include "dev/local_intc.h"
 #include "dev/pl011.h"
 #include "dev/sys_timer.h"
@@ -113,6 +114,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   ArmCtrl armctrl_;
   LocalIntc local_intc_;
   Gpio gpio_;
+  HwRng hw_rng_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
