@@ -31,7 +31,8 @@ Machine::Machine(const MachineConfig& config)
           *this, [this](int core) { return cores_[size_t(core)]->timer_lines(); },
           [this] { return LocalIntc::GpuLines{armctrl_.irq(), armctrl_.fiq()}; }, [this] { return now(); }),
       gpio_(*this),
-      hw_rng_(*this, config.seed) {
+      hw_rng_(*this, config.seed),
+      power_(*this, [this](int core, bool off, uint32_t rsts) { reset_requested(core, off, rsts); }) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(SysTimer::kBase, SysTimer::kSize, sys_timer_);
@@ -40,6 +41,7 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
   bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
+  bus_.add(PowerManager::kBase, PowerManager::kSize, power_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
   // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
@@ -234,12 +236,16 @@ bool Machine::skip_idle_time() {
 
 // ---- CoreHost ---------------------------------------------------------------------------------
 
+// Once the run has ended (a power-off or reset request), the core finishes its slice without touching
+// devices: its reads give 0 and its writes are dropped, so nothing it does after the end shows.
 std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) {
+  if (result_) return 0;
   if (auto v = bus_.read(core, pa, size)) return v;
   return unclaimed_access(core, pa, size, std::nullopt);
 }
 
 bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) {
+  if (result_) return true;
   return bus_.write(core, pa, size, value) || unclaimed_access(core, pa, size, value).has_value();
 }
 
@@ -292,7 +298,26 @@ void Machine::semihost_exit(int, int status) {
   if (!result_) result_ = RunResult{RunResult::End::GuestExit, status, ""};
 }
 
-void Machine::console_write(int core, std::string_view text) { console_.write(core, text); }
+void Machine::console_write(int core, std::string_view text) {
+  if (!result_) console_.write(core, text);
+}
+
+// A watchdog full reset through the PM block. The halt partition is the Pi's power-off: the run ends
+// with status 0. Any other reset would reboot the board; chemu ends the run instead (exit 5), so a
+// guest that resets by mistake does not loop through its boot forever.
+void Machine::reset_requested(int core, bool power_off, uint32_t rsts) {
+  if (result_) return;
+  const uint64_t cycle = cores_[size_t(core)]->cycles();
+  if (power_off) {
+    tracer_.emit(core, cycle, EventKind::PowerOff, fmt::format("rsts={:#x}", rsts));
+    result_ = RunResult{RunResult::End::PowerOff, 0, ""};
+    return;
+  }
+  tracer_.emit(core, cycle, EventKind::Reset, fmt::format("rsts={:#x}", rsts));
+  result_ = RunResult{RunResult::End::Reset, kExitReset,
+                      fmt::format("{}: the guest asked for a reset (watchdog full reset, RSTS {:#x}); chemu does not reboot",
+                                  cores_[size_t(core)]->where(), rsts)};
+}
 
 void Machine::fatal_guest_error(int core, const std::string& what) {
   tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, what);

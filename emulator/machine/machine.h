@@ -19,6 +19,7 @@
 #include "dev/hw_rng.h"
 #include "dev/local_intc.h"
 #include "dev/pl011.h"
+#include "dev/power.h"
 #include "dev/sys_timer.h"
 #include "dev/vc_mailbox.h"
 #include "machine/guest_ram.h"
@@ -48,12 +49,13 @@ struct MachineConfig {
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit } end;
+  enum class End { GuestExit, GuestError, Limit, PowerOff, Reset } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
+constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
 
 class Machine final : public CoreHost, public GuestErrorLog {
  public:
@@ -88,6 +90,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
  private:
   void boot(const LoadedImage& image);
   void release_spin_table_cores(int by_core);
+  void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
   void deliver_irq(Core& c);
   uint32_t sample_irq_lines(const Core& c);
@@ -115,6 +118,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   LocalIntc local_intc_;
   Gpio gpio_;
   HwRng hw_rng_;
+  PowerManager power_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;

@@ -67,6 +67,10 @@ PY
     words "$tmp/poll.img" d2a7e600 b9400001 17ffffff    # ldr w1, [0x3f300000]; b . -4
     expect 4 "unclaimed: read of 4 bytes at 0x3f300000 reads 0" -- --max-instructions 1000 "$tmp/poll.img"
     [ "$(grep -c unclaimed "$tmp/err")" -eq 1 ] || { echo "FAIL: want one warning:"; cat "$tmp/err"; exit 1; }
+    # A watchdog full reset that is not the power-off convention: chemu does not reboot, it ends the
+    # run with exit 5 and says why (catches: a reset ignored, looping, or taken for a power-off).
+    words "$tmp/reset.img" d2a7e200 52ab4001 72800401 b9001c01 14000000  # PM_RSTC = 0x5a000020; b .
+    expect 5 "core 0 pc=0x8000[0-9a-f]+ EL1: the guest asked for a reset \\(watchdog full reset, RSTS 0x1000\\)" -- "$tmp/reset.img"
     words "$tmp/spin.img" 14000000                      # b .
     expect 4 "stopped after 1000 instructions" -- --max-instructions 1000 "$tmp/spin.img"
     words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
