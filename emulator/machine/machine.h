@@ -71,6 +71,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
 
   Core& core(int i) { return *cores_[size_t(i)]; }
   Console& console() { return console_; }
+  // What the framebuffer shows now (its physical size, from guest RAM): for --screenshot.
+  RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }

@@ -138,5 +138,44 @@ assert all(e["dur"] >= 0 for e in running)
 print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks")
 PY
     ;;
+  screenshot)
+    # --screenshot writes what the framebuffer guest drew as a PNG; decode it with the standard library
+    # (zlib + PNG row filters) and check pixels of each shape. Catches: a wrong base, pitch, depth or
+    # channel order, rows or columns swapped, or no file at all.
+    "$chemu" --screenshot "$tmp/fb.png" "$guests/framebuffer.elf" >/dev/null || { echo "FAIL: run"; exit 1; }
+    python3 - "$tmp/fb.png" <<'PY' || exit 1
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat = 8, b""
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+    elif kind == b"IDAT":
+        idat += body
+assert (w, h, depth, ctype) == (160, 120, 8, 2), (w, h, depth, ctype)
+raw, stride, rows, prev = zlib.decompress(idat), 3 * w, [], bytearray(3 * w)
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - 3] if i >= 3 else 0
+        b, c = prev[i], prev[i - 3] if i >= 3 else 0
+        p = a + b - c
+        pred = [0, a, b, (a + b) // 2, a if abs(p - a) <= min(abs(p - b), abs(p - c)) else b if abs(p - b) <= abs(p - c) else c][f]
+        line[i] = (line[i] + pred) & 0xff
+    rows.append(line)
+    prev = line
+px = lambda x, y: tuple(rows[y][3 * x:3 * x + 3])
+want = {(0, 0): (0, 0, 128), (19, 10): (0, 0, 128), (20, 10): (255, 0, 0), (59, 49): (255, 0, 0), (60, 49): (0, 0, 128),
+        (80, 60): (0, 255, 0), (139, 99): (0, 255, 0), (100, 100): (0, 0, 128), (159, 119): (255, 255, 255)}
+bad = {k: (px(*k), v) for k, v in want.items() if px(*k) != v}
+assert not bad, bad
+print(f"ok: {w}x{h} PNG, {len(want)} pixels as drawn")
+PY
+    expect 2 "screenshot: cannot open" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
