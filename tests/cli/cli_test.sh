@@ -138,6 +138,18 @@ assert all(e["dur"] >= 0 for e in running)
 print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks")
 PY
     ;;
+  unclaimed)
+    # The unclaimed guest touches 7 unmodelled registers (read, write, read, 3 polls each): by default it
+    # passes, with one stderr warning per address and direction (14), and a guest-error trace event for
+    # each; --strict-mmio ends the run at the first access (catches: warnings per access, a missing
+    # warning, or --strict-mmio not strict).
+    "$chemu" --trace "$tmp/t.txt" "$guests/unclaimed.elf" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: exit $?"; cat "$tmp/err"; exit 1; }
+    n=$(grep -c "unclaimed: " "$tmp/err")
+    [ "$n" -eq 14 ] || { echo "FAIL: want 14 warnings, got $n:"; cat "$tmp/err"; exit 1; }
+    [ "$(grep -c "guest-error .*unclaimed: " "$tmp/t.txt")" -eq 14 ] || { echo "FAIL: trace events"; exit 1; }
+    echo "ok: 14 warnings, e.g. $(head -1 "$tmp/err")"
+    expect 3 "read of 4 bytes at 0x3f00b400: no device claims it" -- --strict-mmio "$guests/unclaimed.elf"
+    ;;
   screenshot)
     # --screenshot writes what the framebuffer guest drew as a PNG; decode it with the standard library
     # (zlib + PNG row filters) and check pixels of each shape. Catches: a wrong base, pitch, depth or
