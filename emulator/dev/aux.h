@@ -17,6 +17,7 @@
 // GPU interrupt 29 of the BCM2835 interrupt controller.
 #pragma once
 #include <algorithm>
+
 #include "dev/console.h"
 #include "dev/device.h"
 

@@ -38,8 +38,9 @@ static int call(const char *what) {
     for (uint32_t k = 0; k < WAIT_SPINS && (REG(MBOX_STATUS) & MBOX_EMPTY); k++) {}
     r = REG(MBOX_READ);
     dsb(sy);
-    kprintf("vc_property: %s: response 0x%x, buffer code 0x%x\n", what, r, buf[1]);
-    if (r != ((uint32_t)(uintptr_t)buf | CHANNEL)) return 1;
+    int echoed = r == ((uint32_t)(uintptr_t)buf | CHANNEL);  // not printed: the address moves with the runtime
+    kprintf("vc_property: %s: response is the request: %s, buffer code 0x%x\n", what, echoed ? "yes" : "no", buf[1]);
+    if (!echoed) return 1;
     if (buf[1] != 0x80000000u) return 2;
     for (unsigned i = 2; i < n && buf[i]; i += 3 + buf[i + 1] / 4) {
         kprintf("  tag 0x%x code 0x%x:", buf[i], buf[i + 2]);
