@@ -11,10 +11,12 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cpu/unicorn_compat.h"
 #include "machine/machine.h"
+#include "machine/png.h"
 #include "trace/perfetto_sink.h"
 
 namespace {
@@ -57,7 +59,7 @@ int fail(const std::string& what) {
 
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
-  std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path;
+  std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path, screenshot_path;
   chemu::MachineConfig config;
   bool trace_hash = false, verbose = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
@@ -78,9 +80,11 @@ int main(int argc, char** argv) {
   app.add_option("--max-time", max_time, "stop (exit code 4) once virtual time reaches SECONDS (the cores' clock, 1.2 GHz)")
       ->check(CLI::PositiveNumber);
   app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
+  app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
+  app.add_option("--screenshot", screenshot_path, "at exit, write what the framebuffer shows to FILE as a PNG");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
   try {
@@ -91,6 +95,8 @@ int main(int argc, char** argv) {
     std::string msg = e.what();
     return fail(msg + " (see --help)");
   }
+  // Warnings go to stderr: stdout is the guest's console (spdlog's default logger writes to stdout).
+  spdlog::set_default_logger(spdlog::stderr_color_st("chemu"));
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::set_pattern("chemu: %v");
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
@@ -127,6 +133,9 @@ int main(int argc, char** argv) {
     if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
     if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))
       return fail(fmt::format("cannot write schedule file '{}'", schedule_out));
+    if (!screenshot_path.empty())
+      if (const std::string err = chemu::write_png(screenshot_path, machine.screenshot()); !err.empty())
+        return fail(fmt::format("screenshot: {}", err));
     return r.exit_code;
   } catch (const chemu::ImageError& e) {
     return fail(e.what());

@@ -1,22 +1,27 @@
 #include "dev/console.h"
 
+#include <algorithm>
+
 namespace chemu {
 
-void Console::put(int core, char c) {
+void Console::put(int core, char c, UartPort port) {
   if (out_) std::fputc(c, out_);
   all_.push_back(c);
+  std::string& line = lines_[port == UartPort::Mini ? 1 : 0];
   if (c != '\n') {
-    line_.push_back(c);
+    line.push_back(c);
     return;
   }
   if (out_) std::fflush(out_);
-  if (on_line_) on_line_(core, line_);
-  line_.clear();
+  if (on_line_) on_line_(core, line, port);
+  line.clear();
 }
 
 void Console::flush() {
   if (out_) std::fflush(out_);
 }
+
+void Console::drop_input(size_t n) { input_.erase(input_.begin(), input_.begin() + std::ptrdiff_t(std::min(n, input_.size()))); }
 
 char Console::take_input() {
   if (input_.empty()) return 0;

@@ -1,6 +1,8 @@
 // The host end of the serial console: guest output goes to a FILE (stdout by default) byte by byte,
 // and every completed line is also handed to a listener (the tracer). Guest input is a byte queue
 // filled before or during the run by the front end; reading it never consults the host clock.
+// Both UARTs (the PL011 and the mini UART) share this one console, in and out: their bytes reach the
+// FILE in the order written, and lines are assembled per UART so the listener can name which.
 #pragma once
 #include <cstdio>
 #include <deque>
@@ -10,26 +12,31 @@
 
 namespace chemu {
 
+enum class UartPort { Pl011, Mini };  // UART0 (PL011) and UART1 (the AUX mini UART)
+
 class Console {
  public:
-  using LineListener = std::function<void(int core, std::string_view line)>;
+  using LineListener = std::function<void(int core, std::string_view line, UartPort port)>;
   explicit Console(std::FILE* out = stdout) : out_(out) {}
   void set_line_listener(LineListener l) { on_line_ = std::move(l); }
-  void put(int core, char c);
-  void write(int core, std::string_view s) {
+  void put(int core, char c, UartPort port = UartPort::Pl011);
+  void write(int core, std::string_view s) {  // semihosting output: it joins the PL011's lines
     for (char c : s) put(core, c);
   }
   void flush();
 
   void feed_input(std::string_view bytes) { input_.insert(input_.end(), bytes.begin(), bytes.end()); }
   bool has_input() const { return !input_.empty(); }
+  size_t input_size() const { return input_.size(); }
   char take_input();
+  void drop_input(size_t n);  // discard up to n bytes (a receive FIFO clear)
   const std::string& output() const { return all_; }  // everything written so far
 
  private:
   std::FILE* out_;
   LineListener on_line_;
-  std::string line_, all_;
+  std::string all_;
+  std::string lines_[2];  // the unfinished line of each UartPort
   std::deque<char> input_;
 };
 

@@ -2,6 +2,7 @@
 // Outputs (interrupt lines) are recomputed from state after every change (see each device's update()).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 namespace chemu {
@@ -20,6 +21,11 @@ class Device {
   virtual uint64_t read(const MmioAccess& a) = 0;
   virtual void write(const MmioAccess& a, uint64_t value) = 0;
 };
+
+// The machine's virtual time, in core cycles (the Cortex-A53 runs at 1.2 GHz): what timer devices count
+// from. It never goes back. The machine supplies it, so it can become one shared system counter.
+using Clock = std::function<uint64_t()>;
+constexpr uint64_t kCyclesPerMicrosecond = 1200;
 
 // Where devices report a guest's misuse (bad offset, bad size). The run goes on, as on hardware.
 class GuestErrorLog {

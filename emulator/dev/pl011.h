@@ -9,6 +9,7 @@
 //   0x02c LCRH  line control                              0x048 DMACR DMA control
 //   0xfe0..0xffc  peripheral and PrimeCell identification
 // Transmission is instantaneous (TXFF never set, as on QEMU); received bytes come from the Console.
+// The interrupt output (RIS & IMSC) is GPU interrupt 57 of the BCM2835 interrupt controller.
 #pragma once
 #include "dev/console.h"
 #include "dev/device.h"
@@ -18,6 +19,7 @@ namespace chemu {
 class Pl011 final : public Device {
  public:
   static constexpr uint64_t kBase = 0x3f201000, kSize = 0x1000;
+  static constexpr unsigned kGpuIrq = 57;  // its line on the BCM2835 interrupt controller
   enum Reg : uint64_t {
     DR = 0x00, RSR = 0x04, FR = 0x18, ILPR = 0x20, IBRD = 0x24, FBRD = 0x28, LCRH = 0x2c, CR = 0x30,
     IFLS = 0x34, IMSC = 0x38, RIS = 0x3c, MIS = 0x40, ICR = 0x44, DMACR = 0x48,

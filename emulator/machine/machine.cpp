@@ -24,15 +24,28 @@ Machine::Machine(const MachineConfig& config)
       console_(config.console_out),
       uart_(console_, *this),
       mailbox_(ram_, *this),
-      local_intc_(*this, [this](int core) { return cores_[size_t(core)]->timer_lines(); }),
-      armctrl_(*this) {
+      sys_timer_(*this, [this] { return now(); }),
+      aux_(console_, *this),
+      armctrl_(*this, [this] { return peripheral_lines(); }),
+      local_intc_(
+          *this, [this](int core) { return cores_[size_t(core)]->timer_lines(); },
+          [this] { return LocalIntc::GpuLines{armctrl_.irq(), armctrl_.fiq()}; }, [this] { return now(); }),
+      gpio_(*this),
+      hw_rng_(*this, config.seed),
+      power_(*this, [this](int core, bool off, uint32_t rsts) { reset_requested(core, off, rsts); }) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
+  bus_.add(SysTimer::kBase, SysTimer::kSize, sys_timer_);
+  bus_.add(AuxMiniUart::kBase, AuxMiniUart::kSize, aux_);
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
+  bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
+  bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
+  bus_.add(PowerManager::kBase, PowerManager::kSize, power_);
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
-  console_.set_line_listener([this](int core, std::string_view line) { on_console_line(core, line); });
+  // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
+  console_.set_line_listener([this](int core, std::string_view line, UartPort port) { on_console_line(core, line, port); });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
     tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));
   });
@@ -80,8 +93,38 @@ uint64_t Machine::running_time() const {
   return t;
 }
 
+// The first cycle at which something that raises an interrupt of `c` by itself, with time, fires:
+// its generic timers, the local timer, a system timer compare. A slice of `c` ends there, and a
+// waiting `c` sleeps until then. Devices count machine time (now(), the furthest any core has got),
+// which may be ahead of `c`: a device deadline `c` has passed has raised its line already and is left
+// out (as a slice deadline it would end every slice of `c` at once).
 std::optional<uint64_t> Machine::deadline(const Core& c) const {
-  return c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+  std::optional<uint64_t> best = c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+  for (std::optional<uint64_t> d : {local_intc_.local_timer_deadline(c.id()), gpu_deadline(c.id())})
+    if (d && *d > c.cycles() && (!best || *d < *best)) best = d;
+  return best;
+}
+
+// The next system timer match that reaches `core` through the interrupt controller (enabled, and the
+// GPU IRQ routed to it, or selected for FIQ with the GPU FIQ routed to it). The other GPU sources
+// (UARTs, mailbox) only change when a guest or the input does something, never with time alone.
+std::optional<uint64_t> Machine::gpu_deadline(int core) const {
+  uint32_t compares = 0;
+  if (local_intc_.gpu_irq_core() == core) compares |= uint32_t(armctrl_.gpu_enables() >> SysTimer::kGpuIrq0) & 0xf;
+  const std::optional<unsigned> fiq = armctrl_.fiq_gpu_source();
+  if (local_intc_.gpu_fiq_core() == core && fiq && *fiq - SysTimer::kGpuIrq0 < SysTimer::kCompares)
+    compares |= 1u << (*fiq - SysTimer::kGpuIrq0);
+  return compares ? sys_timer_.next_match_cycle(compares) : std::nullopt;
+}
+
+// The interrupt lines of the peripherals, as inputs of the BCM2835 interrupt controller.
+InterruptLevels Machine::peripheral_lines() const {
+  InterruptLevels l;
+  l.gpu = uint64_t(sys_timer_.lines()) << SysTimer::kGpuIrq0;
+  if (aux_.interrupt()) l.gpu |= 1ull << AuxMiniUart::kGpuIrq;
+  if (uart_.interrupt()) l.gpu |= 1ull << Pl011::kGpuIrq;
+  if (mailbox_.interrupt()) l.arm |= 1u << VcMailbox::kArmIrq;
+  return l;
 }
 
 RunResult Machine::run() {
@@ -136,9 +179,9 @@ void Machine::check_limits() {
 
 // Every console line is traced; --until-line ends the run at the first line containing its text
 // (the slice ends at once, so nothing after that line runs).
-void Machine::on_console_line(int core, std::string_view line) {
+void Machine::on_console_line(int core, std::string_view line, UartPort port) {
   Core& c = *cores_[size_t(core)];
-  tracer_.emit(core, c.cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
+  tracer_.emit(core, c.cycles(), EventKind::UartLine, fmt::format("{}\"{}\"", port == UartPort::Mini ? "mini " : "", line));
   if (result_ || config_.until_line.empty() || line.find(config_.until_line) == std::string_view::npos) return;
   tracer_.emit(core, c.cycles(), EventKind::Limit, "until-line");
   result_ = RunResult{RunResult::End::UntilLine, 0, ""};
@@ -216,8 +259,32 @@ bool Machine::skip_idle_time() {
 
 // ---- CoreHost ---------------------------------------------------------------------------------
 
-std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) { return bus_.read(core, pa, size); }
-bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) { return bus_.write(core, pa, size, value); }
+// Once the run has ended (a power-off or reset request), the core finishes its slice without touching
+// devices: its reads give 0 and its writes are dropped, so nothing it does after the end shows.
+std::optional<uint64_t> Machine::mmio_read(int core, uint64_t pa, unsigned size) {
+  if (result_) return 0;
+  if (auto v = bus_.read(core, pa, size)) return v;
+  return unclaimed_access(core, pa, size, std::nullopt);
+}
+
+bool Machine::mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) {
+  if (result_) return true;
+  return bus_.write(core, pa, size, value) || unclaimed_access(core, pa, size, value).has_value();
+}
+
+// An access in the peripheral windows that no device claims. Like QEMU's "unimplemented" devices, it
+// reads zero and the write is dropped, so a guest probing hardware chemu does not model goes on; it is
+// reported (trace event and stderr) once per address and direction, so a polling loop does not flood
+// either. With --strict-mmio it is refused instead: the core then ends the run naming the access.
+std::optional<uint64_t> Machine::unclaimed_access(int core, uint64_t pa, unsigned size, std::optional<uint64_t> written) {
+  if (config_.strict_mmio) return std::nullopt;
+  if (unclaimed_seen_.insert({pa, written.has_value()}).second) {
+    const std::string what = written ? fmt::format("write of {:#x} ({} bytes) at {:#x} ignored", *written, size, pa)
+                                     : fmt::format("read of {} bytes at {:#x} reads 0", size, pa);
+    guest_error(core, "unclaimed", what + ": no device modelled there");
+  }
+  return 0;
+}
 
 // SEV: every core's event register is set; cores parked in WFE wake; spin-table cores look at their slot.
 void Machine::send_event(int by_core) {
@@ -254,7 +321,27 @@ void Machine::semihost_exit(int, int status) {
   if (!result_) result_ = RunResult{RunResult::End::GuestExit, status, ""};
 }
 
-void Machine::console_write(int core, std::string_view text) { console_.write(core, text); }
+void Machine::console_write(int core, std::string_view text) {
+  if (!result_) console_.write(core, text);
+}
+
+// A watchdog full reset through the PM block. The halt partition is the Pi's power-off: the run ends
+// with status 0. Any other reset would reboot the board; chemu ends the run instead (exit 5), so a
+// guest that resets by mistake does not loop through its boot forever.
+void Machine::reset_requested(int core, bool power_off, uint32_t rsts) {
+  if (result_) return;
+  const uint64_t cycle = cores_[size_t(core)]->cycles();
+  cores_[size_t(core)]->end_slice();  // nothing after the reset request runs
+  if (power_off) {
+    tracer_.emit(core, cycle, EventKind::PowerOff, fmt::format("rsts={:#x}", rsts));
+    result_ = RunResult{RunResult::End::PowerOff, 0, ""};
+    return;
+  }
+  tracer_.emit(core, cycle, EventKind::Reset, fmt::format("rsts={:#x}", rsts));
+  result_ = RunResult{RunResult::End::Reset, kExitReset,
+                      fmt::format("{}: the guest asked for a reset (watchdog full reset, RSTS {:#x}); chemu does not reboot",
+                                  cores_[size_t(core)]->where(), rsts)};
+}
 
 void Machine::fatal_guest_error(int core, const std::string& what) {
   tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, what);

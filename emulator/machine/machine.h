@@ -6,15 +6,21 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cpu/core.h"
 #include "dev/bus.h"
 #include "dev/armctrl.h"
+#include "dev/aux.h"
 #include "dev/console.h"
+#include "dev/gpio.h"
+#include "dev/hw_rng.h"
 #include "dev/local_intc.h"
 #include "dev/pl011.h"
+#include "dev/power.h"
+#include "dev/sys_timer.h"
 #include "dev/vc_mailbox.h"
 #include "machine/guest_ram.h"
 #include "machine/loader.h"
@@ -39,16 +45,20 @@ struct MachineConfig {
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
   std::FILE* console_out = stdout;
+  // An access in the peripheral windows that no device claims: false (default) reads zero, ignores
+  // the write and warns once per address, as QEMU's unimplemented devices do; true ends the run (exit 3).
+  bool strict_mmio = false;
 };
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit, UntilLine } end;
+  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
+constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
 
 class Machine final : public CoreHost, public GuestErrorLog {
  public:
@@ -64,6 +74,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
 
   Core& core(int i) { return *cores_[size_t(i)]; }
   Console& console() { return console_; }
+  // What the framebuffer shows now (its physical size, from guest RAM): for --screenshot.
+  RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
@@ -83,6 +95,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
  private:
   void boot(const LoadedImage& image);
   void release_spin_table_cores(int by_core);
+  void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
   void deliver_irq(Core& c);
   uint32_t sample_irq_lines(const Core& c);
@@ -90,10 +103,13 @@ class Machine final : public CoreHost, public GuestErrorLog {
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
   void check_limits();
-  void on_console_line(int core, std::string_view line);
+  void on_console_line(int core, std::string_view line, UartPort port);
   std::optional<uint64_t> deadline(const Core& c) const;
+  std::optional<uint64_t> gpu_deadline(int core) const;
+  InterruptLevels peripheral_lines() const;
   Runnable runnable() const;
   uint64_t now() const;            // the furthest any core has got
+  std::optional<uint64_t> unclaimed_access(int core, uint64_t pa, unsigned size, std::optional<uint64_t> written);
   uint64_t running_time() const;   // the slowest running core: waiting cores wake against this
 
   MachineConfig config_;
@@ -103,8 +119,13 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Bus bus_;
   Pl011 uart_;
   VcMailbox mailbox_;
-  LocalIntc local_intc_;
+  SysTimer sys_timer_;
+  AuxMiniUart aux_;
   ArmCtrl armctrl_;
+  LocalIntc local_intc_;
+  Gpio gpio_;
+  HwRng hw_rng_;
+  PowerManager power_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
@@ -112,6 +133,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
+  std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
 };
 
 }  // namespace chemu

@@ -22,6 +22,8 @@ std::string_view event_kind_name(EventKind k) {
     case EventKind::GuestError: return "guest-error";
     case EventKind::Maintenance: return "maintenance";
     case EventKind::Limit: return "limit";
+    case EventKind::PowerOff: return "power-off";
+    case EventKind::Reset: return "reset";
   }
   return "?";
 }

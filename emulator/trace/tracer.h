@@ -13,7 +13,7 @@ namespace chemu {
 
 enum class EventKind {
   SliceStart, SliceEnd, Exception, ExceptionStorm, IrqRaise, IrqDeliver, TimerProgram, Park, Wake,
-  MailboxWrite, SpinRelease, UartLine, SemihostExit, GuestError, Maintenance, Limit,
+  MailboxWrite, SpinRelease, UartLine, SemihostExit, GuestError, Maintenance, Limit, PowerOff, Reset,
 };
 std::string_view event_kind_name(EventKind k);
 

@@ -65,5 +65,83 @@ TEST(LocalIntc, RoutesTimersAndMailboxesToSources) {
   EXPECT_EQ(log.n, 1);
 }
 
+// Catches: the GPU IRQ and FIQ not following GPU_ROUTING, or one of them hiding the other (they are
+// separate lines and may go to different cores, or both to one).
+TEST(LocalIntc, RoutesGpuIrqAndFiqSeparately) {
+  NullLog log;
+  LocalIntc::GpuLines gpu{true, false};
+  LocalIntc intc(log, nullptr, [&] { return gpu; });
+  EXPECT_EQ(intc.irq_source(0), LocalIntc::kGpuBit);  // routed to core 0 after reset
+  intc.write({0, LocalIntc::GPU_ROUTING, 4}, 0xe);    // IRQ -> core 2, FIQ -> core 3
+  EXPECT_EQ(intc.read({0, LocalIntc::GPU_ROUTING, 4}), 0xeu);
+  EXPECT_EQ(intc.irq_source(0), 0u);
+  EXPECT_EQ(intc.irq_source(2), LocalIntc::kGpuBit);
+  EXPECT_EQ(intc.gpu_irq_core(), 2);
+  gpu.fiq = true;
+  EXPECT_EQ(intc.fiq_source(3), LocalIntc::kGpuBit);
+  EXPECT_EQ(intc.irq_source(3), 0u);
+  intc.write({0, LocalIntc::GPU_ROUTING, 4}, 0xa);  // both to core 2
+  EXPECT_EQ(intc.irq_source(2), LocalIntc::kGpuBit);
+  EXPECT_EQ(intc.fiq_source(2), LocalIntc::kGpuBit);
+}
+
+// Catches: a local timer at the wrong rate (38.4 MHz: 31.25 cycles a tick), one that does not reload
+// by itself, a flag the ack does not clear, a reload that does not restart the count, or a deadline
+// for a core it is not routed to.
+TEST(LocalIntc, LocalTimerFiresPeriodicallyAtItsRate) {
+  NullLog log;
+  uint64_t cycle = 1000;
+  LocalIntc intc(log, nullptr, nullptr, [&] { return cycle; });
+  intc.write({0, LocalIntc::LOCAL_TIMER_ROUTING, 4}, 1);  // core 1, IRQ
+  intc.write({0, LocalIntc::LOCAL_TIMER_CONTROL, 4}, LocalIntc::kLtEnable | LocalIntc::kLtIntEnable | 384);
+  const uint64_t period = 384 * 125 / 4;  // 10 us = 12000 cycles
+  EXPECT_EQ(intc.local_timer_deadline(1), 1000 + period);
+  EXPECT_EQ(intc.local_timer_deadline(0), std::nullopt);
+  cycle = 1000 + period - 1;
+  EXPECT_EQ(intc.irq_source(1), 0u);
+  cycle = 1000 + period;
+  EXPECT_EQ(intc.irq_source(1), LocalIntc::kLocalTimerBit);
+  EXPECT_EQ(intc.read({1, LocalIntc::LOCAL_TIMER_CONTROL, 4}), 0xb0000180u);  // flag, enables, 384
+  EXPECT_EQ(intc.local_timer_deadline(1), 1000 + period);                    // raised, not latched yet
+  cycle = 1000 + 2 * period + 5;  // a second expiry went by unseen; the ack clears the flag once
+  intc.write({1, LocalIntc::LOCAL_TIMER_IRQ, 4}, LocalIntc::kLtFlag);
+  EXPECT_EQ(intc.irq_source(1), 0u);
+  EXPECT_EQ(intc.local_timer_deadline(1), 1000 + 3 * period);  // still on the original period
+  intc.write({1, LocalIntc::LOCAL_TIMER_IRQ, 4}, LocalIntc::kLtReload);
+  EXPECT_EQ(intc.local_timer_deadline(1), cycle + period);     // restarted from now
+  intc.write({0, LocalIntc::LOCAL_TIMER_ROUTING, 4}, 4 | 1);   // FIQ instead
+  cycle += period;
+  EXPECT_EQ(intc.irq_source(1), 0u);
+  EXPECT_EQ(intc.fiq_source(1), LocalIntc::kLocalTimerBit);
+  EXPECT_EQ(intc.read({0, LocalIntc::LOCAL_TIMER_IRQ, 4}), 0u);
+  intc.write({0, LocalIntc::LOCAL_TIMER_CONTROL, 4}, 0);  // disabled: the flag goes with the write, as on QEMU
+  EXPECT_EQ(intc.fiq_source(1), 0u);
+  EXPECT_EQ(log.n, 0);
+}
+
+// Catches: the core timer not reading the system counter (CNTPCT, 62.5 MHz), MS not latched by the LS
+// read, or control/prescaler/PMU routing writes lost.
+TEST(LocalIntc, CoreTimerAndControlRegisters) {
+  NullLog log;
+  uint64_t cycle = GenericTimer::cycle_of(0x123456789ull);
+  LocalIntc intc(log, nullptr, nullptr, [&] { return cycle; });
+  EXPECT_EQ(intc.read({0, LocalIntc::CORE_TIMER_LS, 4}), 0x23456789u);
+  cycle += GenericTimer::cycle_of(1ull << 32);  // MS moves on, but the latch holds the old one
+  EXPECT_EQ(intc.read({0, LocalIntc::CORE_TIMER_MS, 4}), 0x1u);
+  EXPECT_EQ(intc.read({0, LocalIntc::CORE_TIMER_LS, 4}), 0x23456789u);
+  EXPECT_EQ(intc.read({0, LocalIntc::CORE_TIMER_MS, 4}), 0x2u);
+  EXPECT_EQ(intc.read({0, LocalIntc::PRESCALER, 4}), 0x80000000u);
+  intc.write({0, LocalIntc::PRESCALER, 4}, 0x40000000);
+  intc.write({0, LocalIntc::CONTROL, 4}, 0x300);
+  intc.write({0, LocalIntc::PMU_SET, 4}, 0x21);
+  intc.write({0, LocalIntc::PMU_CLEAR, 4}, 0x01);
+  EXPECT_EQ(intc.read({0, LocalIntc::PRESCALER, 4}), 0x40000000u);
+  EXPECT_EQ(intc.read({0, LocalIntc::CONTROL, 4}), 0x300u);
+  EXPECT_EQ(intc.read({0, LocalIntc::PMU_SET, 4}), 0x20u);
+  EXPECT_EQ(log.n, 0);
+  intc.write({0, LocalIntc::CORE_TIMER_LS, 4}, 0);  // setting the system counter is not modelled
+  EXPECT_EQ(log.n, 1);
+}
+
 }  // namespace
 }  // namespace chemu
