@@ -3,7 +3,8 @@
 shift=0,sleep=off, its only deterministic mode, and default multi-threaded TCG) on two loops run by
 every core: compute.S (1 load + 1 store per 10 instructions) and memory.S (7 of 10 touch memory); and
 the shipped kernel's full run. Commands run in turn (A B C D A B C D ...); the table gives medians of
-CPU seconds (user + sys of the process) and guest MIPS per CPU second. A benchmark, not a test.
+CPU seconds (user + sys of the process) and guest MIPS per CPU second; and the upstream ChCore Lab 4
+image (../shared, when present) to "Test IPC finished!" on chemu and QEMU. A benchmark, not a test.
   bench/engine_table.py [--rounds N] [--build DIR]"""
 import argparse
 import os
@@ -30,10 +31,17 @@ def build_guest(src, tmp):
     return elf, "0x" + loop_done
 
 
-def timed(cmd):
-    """(CPU seconds, wall seconds) of one run of cmd."""
+def timed(cmd, until_line=None):
+    """(CPU seconds, wall seconds) of one run of cmd; with until_line, up to the first console line
+    that contains it (the process is then killed: QEMU has no way to stop there by itself)."""
     start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    out = subprocess.PIPE if until_line else subprocess.DEVNULL
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    if until_line:
+        for line in p.stdout:
+            if until_line.encode() in line:
+                p.kill()
+                break
     _, _, ru = os.wait4(p.pid, 0)
     return ru.ru_utime + ru.ru_stime, time.monotonic() - start
 
@@ -59,16 +67,22 @@ def main():
             rows += measure(loop, cmds, args.rounds)
         kernel = os.path.join(args.build, "guest/kernel.img")
         rows += measure("kernel full run", {"chemu rr": ([chemu, kernel], None)}, args.rounds)
+        upstream = os.path.join(HERE, "..", "..", "shared", "guests", "chcore-lab4", "kernel.img")
+        if os.path.isfile(upstream):  # the upstream ChCore Lab 4 image, to its last test line
+            cmds = {"chemu rr": ([chemu, upstream], None)}
+            if qemu:
+                cmds["QEMU MTTCG (default)"] = (qemu_base + [upstream], None)
+            rows += measure("upstream ChCore", cmds, args.rounds, until_line="Test IPC finished!")
     print(f"{'workload':16} {'command':34} {'CPU s':>8} {'wall s':>8} {'MIPS/CPU s':>11}")
     for r in rows:
         print(f"{r[0]:16} {r[1]:34} {r[2]:8.2f} {r[3]:8.2f} {r[4]:>11}")
 
 
-def measure(workload, cmds, rounds):
+def measure(workload, cmds, rounds, until_line=None):
     samples = {name: [] for name in cmds}
     for _ in range(rounds):
         for name, (cmd, _) in cmds.items():
-            samples[name].append(timed(cmd))
+            samples[name].append(timed(cmd, until_line))
     rows = []
     for name, (cmd, insns) in cmds.items():
         cpu = statistics.median(s[0] for s in samples[name])
