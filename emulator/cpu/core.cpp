@@ -393,7 +393,17 @@ void Core::refresh_fp_regs() {
   fp_regs_ = {read_sysreg(sysreg::CPACR_EL1), read_sysreg(sysreg::CPTR_EL2), read_sysreg(sysreg::CPTR_EL3)};
 }
 
+// The debug register space (op0 = 2: breakpoints, watchpoints, MDSCR_EL1, the OS lock...) is kept
+// here, not in the engine: arming a hardware breakpoint in Unicorn crashes the host process. Guest
+// breakpoints and watchpoints therefore never fire (as with the debug exceptions disabled). EL0
+// accesses are left to the engine, whose permission checks trap them.
+bool Core::is_kept_debug_register(Sysreg r) const { return r.op0 == 2 && el() >= 1; }
+
 std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
+  if (is_kept_debug_register(r)) {
+    auto it = debug_regs_.find(r.key());
+    return it == debug_regs_.end() ? std::nullopt : std::optional(it->second);  // unwritten: the engine's reset value
+  }
   const uint64_t now = counter_now();
   if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core
   if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
@@ -409,6 +419,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 }
 
 bool Core::serve_msr(Sysreg r, uint64_t v) {
+  if (is_kept_debug_register(r)) return debug_regs_[r.key()] = v, true;
   const uint64_t now = counter_now();
   if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
   if (r == sysreg::CPACR_EL1) return fp_regs_.cpacr = v, false;  // kept for FP traps; the engine stores it too

@@ -8,6 +8,8 @@ namespace chemu {
 struct Sysreg {
   uint8_t op0, op1, crn, crm, op2;
   constexpr bool operator==(const Sysreg&) const = default;
+  // The 16-bit encoding op0:op1:CRn:CRm:op2, as in MRS/MSR (for ordered maps).
+  constexpr uint16_t key() const { return uint16_t((op0 & 3) << 14 | (op1 & 7) << 11 | (crn & 15) << 7 | (crm & 15) << 3 | (op2 & 7)); }
   static constexpr Sysreg of(const uc_arm64_cp_reg& cp) {
     return {uint8_t(cp.op0), uint8_t(cp.op1), uint8_t(cp.crn), uint8_t(cp.crm), uint8_t(cp.op2)};
   }

@@ -58,6 +58,14 @@ TEST(MachineSnippet, El0FpTrapMidBlockIsNotAWfiTrap) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: a host crash (SIGSEGV inside Unicorn) when a guest arms a hardware breakpoint, and debug
+// registers that do not read back what was written.
+TEST(MachineSnippet, DebugRegistersAreKeptAndNeverCrash) {
+  const RunResult r = run_snippet("debug_regs");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
