@@ -389,11 +389,6 @@ bool Core::el0_may_access(Sysreg r) const {
   return true;
 }
 
-uint64_t Core::read_system_counter() {
-  cycles_ = host_.counter_read(id_, cycles_);
-  return counter_now();
-}
-
 void Core::refresh_fp_regs() {
   fp_regs_ = {read_sysreg(sysreg::CPACR_EL1), read_sysreg(sysreg::CPTR_EL2), read_sysreg(sysreg::CPTR_EL3)};
 }
@@ -409,7 +404,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
     auto it = debug_regs_.find(r.key());
     return it == debug_regs_.end() ? std::nullopt : std::optional(it->second);  // unwritten: the engine's reset value
   }
-  const uint64_t now = is_generic_timer_register(r) ? read_system_counter() : counter_now();
+  const uint64_t now = counter_now();
   if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core
   if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
   if (r == sysreg::CNTPCT_EL0 || r == sysreg::CNTVCT_EL0) return now;
@@ -425,7 +420,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (is_kept_debug_register(r)) return debug_regs_[r.key()] = v, true;
-  const uint64_t now = is_generic_timer_register(r) ? read_system_counter() : counter_now();
+  const uint64_t now = counter_now();
   if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
   if (r == sysreg::CPACR_EL1) return fp_regs_.cpacr = v, false;  // kept for FP traps; the engine stores it too
   if (r == sysreg::CPTR_EL2) return fp_regs_.cptr_el2 = v, false;
