@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
 
   try {
     chemu::Machine machine(config);
+    if (trace_hash) machine.tracer().enable_hash();
     if (!trace_path.empty()) {
       std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));

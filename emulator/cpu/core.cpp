@@ -141,7 +141,7 @@ void Core::fatal(const std::string& what) {
   stop(StopReason::Halt);
 }
 
-void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, std::move(details)); }
+void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, "{}", details); }
 
 // Called before each translated block runs. Stopping here means the block does not run, so the
 // budget is checked before the block is counted; what the previous block did (SEV, ERET) is settled
@@ -153,7 +153,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     c.eret_pending_ = false;
     c.el1_faults_ = 0;
     c.event_ = true;  // an exception return sets the event register (ARMv8-A)
-    c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
+    c.trace(EventKind::Exception, "return to={:#x} EL{}", addr, c.el());
   }
   if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) return c.stop(StopReason::Budget);
   const BlockInfo& b = c.block_info(addr, size);
@@ -270,7 +270,7 @@ void Core::handle_semihosting() {
     case SYS_EXIT_EXTENDED: {
       const auto type = read_u64(arg), code = read_u64(arg + 8);
       const int status = type == ADP_Stopped_ApplicationExit ? int(code.value_or(1)) : 1;
-      trace(EventKind::SemihostExit, fmt::format("status={}", status));
+      trace(EventKind::SemihostExit, "status={}", status);
       host_.semihost_exit(id_, status);
       return stop(StopReason::Halt);
     }
@@ -350,7 +350,7 @@ bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (r.op2 == 1) ch->ctl = v & (GenericTimer::ENABLE | GenericTimer::IMASK);
   else if (r.op2 == 2) ch->cval = v;
   else ch->write_tval(now, v);
-  trace(EventKind::TimerProgram, fmt::format("{} ctl={:#x} cval={}", ch == &timer_.phys ? "phys" : "virt", ch->ctl, ch->cval));
+  trace(EventKind::TimerProgram, "{} ctl={:#x} cval={}", ch == &timer_.phys ? "phys" : "virt", ch->ctl, ch->cval);
   stop(StopReason::Budget);  // end the slice so the machine sees the new deadline
   return true;
 }
@@ -359,11 +359,11 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
   if (is_tlb_maintenance(r)) {
-    c.trace(EventKind::Maintenance, fmt::format("tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2));
+    c.trace(EventKind::Maintenance, "tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2);
     c.host_.tlb_maintenance(c.id_);
   }
   if (is_ic_maintenance(r)) {
-    c.trace(EventKind::Maintenance, fmt::format("ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val));
+    c.trace(EventKind::Maintenance, "ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val);
     c.clear_block_cache();
     std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
     if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;

@@ -120,6 +120,11 @@ class Core {
   void stop(StopReason r);
   void fatal(const std::string& what);
   void trace(EventKind k, std::string details);
+  // Formats the details only if someone listens to the trace.
+  template <typename... Args>
+  void trace(EventKind k, fmt::format_string<Args...> details, Args&&... args) {
+    host_.tracer().emit(id_, cycles_, k, details, std::forward<Args>(args)...);
+  }
   uint64_t counter_now() const { return GenericTimer::count_at(cycles_); }
   TranslationRegs translation_regs() const;
 

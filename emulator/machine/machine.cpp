@@ -33,10 +33,10 @@ Machine::Machine(const MachineConfig& config)
   for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
   interleaver_ = make_interleaver(config_);
   console_.set_line_listener([this](int core, std::string_view line) {
-    tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, fmt::format("\"{}\"", line));
+    tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, "\"{}\"", line);
   });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
-    tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));
+    tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, "to=core{} mailbox={} bits={:#x}", to, mbox, bits);
   });
 }
 
@@ -109,10 +109,10 @@ RunResult Machine::run() {
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
     total_instructions_ += res.instructions;
     schedule_.push_back({c.id(), start, res.instructions});
-    tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, fmt::format("ran={}", res.instructions));
+    tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
     if (!result_ && config_.max_instructions && total_instructions_ >= config_.max_instructions) {
-      tracer_.emit(-1, now(), EventKind::Limit, fmt::format("instructions={}", total_instructions_));
+      tracer_.emit(-1, now(), EventKind::Limit, "instructions={}", total_instructions_);
       result_ = RunResult{RunResult::End::Limit, kExitLimit, fmt::format("stopped after {} instructions (--max-instructions)", total_instructions_)};
     }
   }
@@ -131,7 +131,7 @@ void Machine::deliver_irq(Core& c) {
 uint32_t Machine::sample_irq_lines(const Core& c) {
   const uint32_t now = local_intc_.irq_source(c.id()), raised = now & ~irq_lines_[size_t(c.id())];
   irq_lines_[size_t(c.id())] = now;
-  if (raised) tracer_.emit(c.id(), c.cycles(), EventKind::IrqRaise, fmt::format("sources={:#x}", raised));
+  if (raised) tracer_.emit(c.id(), c.cycles(), EventKind::IrqRaise, "sources={:#x}", raised);
   return now;
 }
 
@@ -141,7 +141,7 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
     case StopReason::Wfi:
     case StopReason::Wfe:
       c.set_state(r.reason == StopReason::Wfi ? CoreState::Wfi : CoreState::Wfe);
-      tracer_.emit(c.id(), c.cycles(), EventKind::Park, fmt::format("{} pc={:#x}", core_state_name(c.state()), c.pc()));
+      tracer_.emit(c.id(), c.cycles(), EventKind::Park, "{} pc={:#x}", core_state_name(c.state()), c.pc());
       break;
     case StopReason::Halt:
       c.set_state(CoreState::Halted);
@@ -153,7 +153,7 @@ void Machine::wake(Core& c, uint64_t at, std::string_view why) {
   c.advance_to(at);
   if (c.state() == CoreState::Wfe) c.set_event();  // the WFE it sleeps before must now fall through
   c.set_state(CoreState::Running);
-  tracer_.emit(c.id(), c.cycles(), EventKind::Wake, std::string(why));
+  tracer_.emit(c.id(), c.cycles(), EventKind::Wake, "{}", why);
 }
 
 // A waiting core wakes when an interrupt is pending for it (even while masked, as WFI does), or,
@@ -212,7 +212,7 @@ void Machine::release_spin_table_cores(int by_core) {
     if (entry == 0) continue;
     c->advance_to(cores_[size_t(by_core)]->cycles());
     c->start_at(entry);
-    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, fmt::format("entry={:#x} by core {}", entry, by_core));
+    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, "entry={:#x} by core {}", entry, by_core);
   }
 }
 
@@ -233,14 +233,14 @@ void Machine::semihost_exit(int, int status) {
 void Machine::console_write(int core, std::string_view text) { console_.write(core, text); }
 
 void Machine::fatal_guest_error(int core, const std::string& what) {
-  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, what);
+  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, "{}", what);
   if (!result_) result_ = RunResult{RunResult::End::GuestError, kExitGuestError, "guest error: " + what};
 }
 
 void Machine::guest_error(int core, std::string_view device, std::string_view what) {
   const std::string line = fmt::format("{}: {}: {}", cores_[size_t(core)]->where(), device, what);
   spdlog::warn("guest error: {}", line);
-  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, line);
+  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, "{}", line);
 }
 
 }  // namespace chemu
