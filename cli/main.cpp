@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("chemu: %v");
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
   config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
+  config.record_schedule = !schedule_out.empty();
   if (image.empty()) image = default_image();
   if (!schedule_in.empty()) {
     try {

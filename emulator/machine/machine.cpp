@@ -108,7 +108,7 @@ RunResult Machine::run() {
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
     total_instructions_ += res.instructions;
-    schedule_.push_back({c.id(), start, res.instructions});
+    if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
     if (!result_ && config_.max_instructions && total_instructions_ >= config_.max_instructions) {

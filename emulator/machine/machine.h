@@ -35,6 +35,7 @@ struct MachineConfig {
   uint64_t pct_steps = 20000;      // PCT: slices over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
+  bool record_schedule = false;       // keep every slice for schedule() (--schedule-out)
   std::FILE* console_out = stdout;
 };
 
@@ -63,6 +64,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Console& console() { return console_; }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
+  // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
   // CoreHost

@@ -51,5 +51,26 @@ TEST(MachineSnippet, UartReceivesConsoleInput) {
   EXPECT_EQ(m.console().output(), "chemu!q");
 }
 
+// Catches: every slice kept in memory by runs that never write the schedule (a long pct run has
+// millions), and a recording that loses slices when it is asked for.
+TEST(MachineSnippet, ScheduleIsRecordedOnlyWhenAskedFor) {
+  for (bool record : {false, true}) {
+    MachineConfig config = quiet_config();
+    config.record_schedule = record;
+    Machine m(config);
+    m.load(std::string(CHEMU_SNIPPET_DIR) + "/counter_skew.elf");
+    const RunResult r = m.run();
+    ASSERT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+    if (!record) {
+      EXPECT_TRUE(m.schedule().empty());
+      continue;
+    }
+    uint64_t recorded = 0;
+    for (const ScheduleEntry& e : m.schedule()) recorded += e.instructions;
+    EXPECT_GT(m.schedule().size(), 1u);
+    EXPECT_EQ(recorded, m.total_instructions());
+  }
+}
+
 }  // namespace
 }  // namespace chemu
