@@ -12,6 +12,11 @@ constexpr uint32_t WFE = 0xd503205f, WFI = 0xd503207f, SEV = 0xd503209f, SEVL = 
 constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
 }  // namespace insn
 
+// The same facts as one byte, for the core's block cache (BlockInfo::flags()).
+namespace block_flag {
+constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
+}  // namespace block_flag
+
 struct BlockInfo {
   uint32_t instructions = 0;
   uint32_t cycles = 0;
@@ -20,6 +25,11 @@ struct BlockInfo {
   bool sevl = false;  // SEVL: sets this core's event register
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
+
+  uint8_t flags() const {
+    using namespace block_flag;
+    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) | (ends_in_wfi ? kEndsInWfi : 0));
+  }
 };
 
 // Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).

@@ -125,8 +125,8 @@ void Core::apply_queued_maintenance() {
 }
 
 void Core::flush_sev() {
-  if (!sev_pending_) return;
-  sev_pending_ = false;
+  if (!(after_block_ & block_flag::kSev)) return;
+  after_block_ &= ~block_flag::kSev;
   host_.send_event(id_);
 }
 
@@ -145,39 +145,47 @@ void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cy
 
 // Called before each translated block runs. Stopping here means the block does not run, so the
 // budget is checked before the block is counted; what the previous block did (SEV, ERET) is settled
-// first, because it has run by now.
+// first, because it has run by now. Everything rare is out of line: a cached block costs a few
+// instructions.
 void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
-  c.flush_sev();
-  if (c.eret_pending_) {
-    c.eret_pending_ = false;
-    c.el1_faults_ = 0;
-    c.event_ = true;  // an exception return sets the event register (ARMv8-A)
-    c.trace(EventKind::Exception, "return to={:#x} EL{}", addr, c.el());
-  }
-  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) return c.stop(StopReason::Budget);
-  const BlockInfo& b = c.block_info(addr, size);
-  if (b.sevl) c.event_ = true;
-  if (b.wfe) {
-    if (!c.event_) return c.stop(StopReason::Wfe);  // sleep before the block: WFE may sleep early
-    c.event_ = false;                               // WFE consumes the event and falls through
-  }
-  c.slice_instructions_ += b.instructions;
-  c.instructions_ += b.instructions;
+  if (c.after_block_) [[unlikely]] c.settle_previous_block(addr);
+  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget);
+  const BlockCache::Entry& b = c.block_info(addr, size);
+  using namespace block_flag;
+  if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return;
+  c.slice_instructions_ += b.instructions();
+  c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
-  c.sev_pending_ = b.sev;  // signalled once the block has run: its earlier stores come first
-  c.eret_pending_ = b.eret;
-  c.wfi_resume_pc_ = b.ends_in_wfi ? addr + size : ~0ull;
+  c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
+  c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
 }
 
-void Core::clear_block_cache() { std::fill(blocks_.begin(), blocks_.end(), CachedBlock{}); }
+// The SEV or ERET that ended the block before the one at `addr`.
+void Core::settle_previous_block(uint64_t addr) {
+  flush_sev();
+  if (!(after_block_ & block_flag::kEret)) return;
+  after_block_ &= ~block_flag::kEret;
+  el1_faults_ = 0;
+  event_ = true;  // an exception return sets the event register (ARMv8-A)
+  if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x} EL{}", addr, el());
+}
 
-const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
-  const uint64_t context = (va >> 63) ? 0 : ttbr0_;
-  CachedBlock& slot = blocks_[((va >> 2) ^ (context >> 12)) & (kBlockCacheSize - 1)];
-  if (slot.va == va && slot.size == size && slot.context == context) return slot.info;
+// SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
+// sleeps before the block: WFE may sleep early. False when the core sleeps.
+bool Core::pass_wfe(uint8_t flags) {
+  if (flags & block_flag::kSevl) event_ = true;
+  if (!(flags & block_flag::kWfe)) return true;
+  if (!event_) return stop(StopReason::Wfe), false;
+  event_ = false;
+  return true;
+}
+
+void Core::clear_block_cache() { blocks_.clear(); }
+
+const BlockCache::Entry& Core::analyse_block_at(uint64_t va, uint32_t size) {
   // Read the block's words, translating once per page (a block may cross into the next page).
-  std::array<uint32_t, 1024> words{};  // QEMU's translated blocks hold at most 512 instructions
+  std::array<uint32_t, BlockCache::kMaxBytes / 4> words{};
   const size_t n = std::min<size_t>(size / 4, words.size());
   const TranslationRegs regs = translation_regs();
   const ReadPhys64 read64 = [this](uint64_t pa) { return ram_.load<uint64_t>(pa); };
@@ -187,8 +195,7 @@ const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
     if (i == 0 || (v & 0xfff) == 0) page_pa = chemu::translate(regs, v & ~0xfffull, read64);
     if (page_pa) words[i] = ram_.load<uint32_t>(*page_pa + (v & 0xfff)).value_or(0);
   }
-  slot = {va, context, size, analyse_block(std::span(words.data(), n))};
-  return slot.info;
+  return blocks_.insert(va, size, analyse_block(std::span(words.data(), n)));
 }
 
 // ---- exceptions -----------------------------------------------------------------------------
@@ -340,7 +347,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   const uint64_t now = counter_now();
-  if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
+  if (r == sysreg::TTBR0_EL1) blocks_.set_ttbr0(v);
   if (r == sysreg::SCTLR_EL1 || r == sysreg::TCR_EL1 || r == sysreg::TTBR1_EL1) clear_block_cache();
   if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, false;  // the engine keeps it too, for its checks
   GenericTimer::Channel* ch = (r == sysreg::CNTP_CTL_EL0 || r == sysreg::CNTP_CVAL_EL0 || r == sysreg::CNTP_TVAL_EL0) ? &timer_.phys

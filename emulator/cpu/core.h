@@ -11,6 +11,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include "cpu/block_cache.h"
 #include "cpu/block_info.h"
 #include "cpu/exception.h"
 #include "cpu/generic_timer.h"
@@ -108,7 +109,14 @@ class Core {
   static void on_mmio_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* window);
 
   void add_hooks();
-  const BlockInfo& block_info(uint64_t va, uint32_t size);
+  // The hit path is inline; a miss reads and analyses the block out of line.
+  const BlockCache::Entry& block_info(uint64_t va, uint32_t size) {
+    if (const BlockCache::Entry* e = blocks_.find(va, size)) [[likely]] return *e;
+    return analyse_block_at(va, size);
+  }
+  [[gnu::noinline]] const BlockCache::Entry& analyse_block_at(uint64_t va, uint32_t size);
+  void settle_previous_block(uint64_t addr);
+  bool pass_wfe(uint8_t flags);
   void take_exception(uint32_t intno);
   void handle_semihosting();
   void flush_sev();
@@ -145,21 +153,13 @@ class Core {
   uint64_t cycles_ = 0, instructions_ = 0;
   uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
-  bool event_ = false, sev_pending_ = false, entered_exception_ = false, eret_pending_ = false;
+  bool event_ = false, entered_exception_ = false;
+  uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
   bool flush_tlb_ = false, invalidate_all_code_ = false;
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
-  // Direct-mapped cache of analysed blocks. What it holds is a function of the blocks run so far,
-  // so hits and misses are the same on every run.
-  struct CachedBlock {
-    uint64_t va = ~0ull, context = 0;
-    uint32_t size = 0;
-    BlockInfo info;
-  };
-  static constexpr size_t kBlockCacheSize = 1 << 14;
-  std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
-  uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
+  BlockCache blocks_;
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };
 
