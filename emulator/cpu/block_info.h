@@ -15,6 +15,7 @@ constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
 // The same facts as one byte, for the core's block cache (BlockInfo::flags()).
 namespace block_flag {
 constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
+constexpr uint8_t kMoreThanReads = 32;  // some instruction may do more than read memory into registers
 }  // namespace block_flag
 
 struct BlockInfo {
@@ -25,10 +26,12 @@ struct BlockInfo {
   bool sevl = false;  // SEVL: sets this core's event register
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
+  bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
 
   uint8_t flags() const {
     using namespace block_flag;
-    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) | (ends_in_wfi ? kEndsInWfi : 0));
+    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
+                   (ends_in_wfi ? kEndsInWfi : 0) | (only_reads ? 0 : kMoreThanReads));
   }
 };
 
@@ -41,6 +44,11 @@ constexpr uint32_t kExceptionEntry = 40;  // taking an exception or interrupt (p
 
 // Cycle cost of one instruction (see docs/timing.md).
 uint32_t instruction_cycles(uint32_t word);
+// True if the instruction can only read memory (plain loads: no exclusive, no SIMD/FP register) and
+// write general registers and flags: integer data processing, branches (not ERET), NOP, YIELD, DMB,
+// DSB, ISB. Everything else (stores, exclusives, system registers, exception-generating, WFE/WFI/SEV,
+// FP/SIMD, unallocated) is false. A loop of such instructions depends only on registers and memory.
+bool only_reads_into_registers(uint32_t word);
 BlockInfo analyse_block(std::span<const uint32_t> words);
 
 }  // namespace chemu
