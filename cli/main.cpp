@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path;
   chemu::MachineConfig config;
-  bool trace_hash = false, verbose = false;
+  bool trace_hash = false, verbose = false, no_spin_skip = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
   app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
       ->check(CLI::IsMember({"auto", "spin-table", "all"}));
@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
+  app.add_flag("--no-spin-skip", no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
   try {
     app.parse(argc, argv);
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
   config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
   config.record_schedule = !schedule_out.empty();
+  config.spin_skip = !no_spin_skip;
   if (image.empty()) image = default_image();
   if (!schedule_in.empty()) {
     try {
@@ -118,6 +120,9 @@ int main(int argc, char** argv) {
     }
     machine.load(image);
     const chemu::RunResult r = machine.run();
+    if (verbose)
+      fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
+                 machine.total_instructions(), machine.skipped_instructions());
     if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
     if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
     if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))

@@ -84,6 +84,8 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
+    spin_.reset();  // what it saw was before an exception entry or the slice start
+    last_block_ = 0;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
@@ -151,7 +153,10 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
   if (c.after_block_) [[unlikely]] c.settle_previous_block(addr);
   if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget);
+  if (addr <= c.last_block_) [[unlikely]] c.at_backward_branch(addr);  // every loop has a backward branch
+  c.last_block_ = addr;
   const BlockCache::Entry& b = c.block_info(addr, size);
+  c.flags_seen_ |= b.flags;
   using namespace block_flag;
   if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return;
   c.slice_instructions_ += b.instructions();
@@ -408,6 +413,7 @@ bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, in
 uint64_t Core::on_mmio_read(uc_engine*, uint64_t offset, unsigned size, void* window) {
   auto* w = static_cast<MmioWindow*>(window);
   Core& c = *w->core;
+  ++c.device_accesses_;  // a device register may read differently next time: no fixed point
   if (auto v = c.host_.mmio_read(c.id_, w->base + offset, size)) return *v;
   c.fatal(fmt::format("read of {} bytes at {:#x}: no device claims it", size, w->base + offset));
   return 0;
@@ -416,6 +422,7 @@ uint64_t Core::on_mmio_read(uc_engine*, uint64_t offset, unsigned size, void* wi
 void Core::on_mmio_write(uc_engine*, uint64_t offset, unsigned size, uint64_t value, void* window) {
   auto* w = static_cast<MmioWindow*>(window);
   Core& c = *w->core;
+  ++c.device_accesses_;
   if (!c.host_.mmio_write(c.id_, w->base + offset, size, value))
     c.fatal(fmt::format("write of {:#x} ({} bytes) at {:#x}: no device claims it", value, size, w->base + offset));
 }

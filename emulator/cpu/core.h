@@ -16,6 +16,7 @@
 #include "cpu/exception.h"
 #include "cpu/generic_timer.h"
 #include "cpu/page_walk.h"
+#include "cpu/spin_detector.h"
 #include "cpu/sysreg.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/guest_ram.h"
@@ -93,6 +94,11 @@ class Core {
   // A waiting core's clock catches up with the machine when it wakes (never goes back).
   void advance_to(uint64_t cycle) { cycles_ = std::max(cycles_, cycle); }
 
+  // Spin skip (cpu/spin_detector.h): a slice spent spinning at a fixed point ends without running
+  // the spin, with the same instructions, cycles and registers. On unless turned off (--no-spin-skip).
+  void set_spin_skip(bool on) { spin_skip_ = on; }
+  uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
+
   // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
   std::optional<uint64_t> translate(uint64_t va) const;
   std::optional<uint32_t> read_u32(uint64_t va) const;
@@ -117,6 +123,15 @@ class Core {
   [[gnu::noinline]] const BlockCache::Entry& analyse_block_at(uint64_t va, uint32_t size);
   void settle_previous_block(uint64_t addr);
   bool pass_wfe(uint8_t flags);
+  // Spin skip (core_spin.cpp).
+  void at_backward_branch(uint64_t head) {
+    if (spin_skip_) [[likely]]
+      if (const SpinDetector::Action a = spin_.arrive(head); a != SpinDetector::Action::None) examine_loop(a);
+  }
+  [[gnu::noinline]] void examine_loop(SpinDetector::Action a);
+  void skip_spin(const SpinDetector::Iteration& it);
+  SpinDetector::Registers loop_registers() const;
+  SpinDetector::Progress progress() const { return {slice_instructions_, cycles_, device_accesses_}; }
   void take_exception(uint32_t intno);
   void handle_semihosting();
   void flush_sev();
@@ -160,6 +175,14 @@ class Core {
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
   BlockCache blocks_;
+
+  // Spin skip: where the last block started, which block_flag bits the blocks since the detector's
+  // mark had, and the device accesses it compares.
+  bool spin_skip_ = true;
+  uint64_t last_block_ = 0;
+  uint8_t flags_seen_ = 0;
+  uint64_t device_accesses_ = 0, skipped_instructions_ = 0;
+  SpinDetector spin_;
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };
 

@@ -30,7 +30,10 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(ArmCtrl::kBase, ArmCtrl::kSize, armctrl_);
   bus_.add(LocalIntc::kBase, LocalIntc::kSize, local_intc_);
-  for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
+  for (int i = 0; i < kNumCores; ++i) {
+    cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
+    cores_[size_t(i)]->set_spin_skip(config.spin_skip);
+  }
   interleaver_ = make_interleaver(config_);
   console_.set_line_listener([this](int core, std::string_view line) {
     tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::UartLine, "\"{}\"", line);
@@ -64,6 +67,12 @@ Runnable Machine::runnable() const {
   for (int i = 0; i < kNumCores; ++i)
     if (r[size_t(i)] && cores_[size_t(i)]->cycles() > slowest + max_skew) r[size_t(i)] = false;
   return r;
+}
+
+uint64_t Machine::skipped_instructions() const {
+  uint64_t n = 0;
+  for (const auto& c : cores_) n += c->skipped_instructions();
+  return n;
 }
 
 uint64_t Machine::now() const {

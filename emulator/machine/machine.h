@@ -36,6 +36,7 @@ struct MachineConfig {
   uint64_t max_instructions = 0;   // 0: no limit
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
   bool record_schedule = false;       // keep every slice for schedule() (--schedule-out)
+  bool spin_skip = true;              // end slices spent spinning at a fixed point early (same run)
   std::FILE* console_out = stdout;
 };
 
@@ -64,6 +65,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Console& console() { return console_; }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
+  uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
