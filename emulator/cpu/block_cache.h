@@ -38,7 +38,9 @@ class BlockCache {
   void set_ttbr0(uint64_t ttbr0);
 
  private:
-  static constexpr size_t kEntries = 1 << 12;
+  // 512 KiB a core. Direct-mapped, so the table is large for few conflicts: the kernel's run misses
+  // 23K times with 32768 entries, 167K with 16384, 431K with 4096 (a miss costs about 0.3 us).
+  static constexpr size_t kEntries = 1 << 15;
   static constexpr size_t kMaxSpaces = 256;  // past this many TTBR0 values, start again from empty
   uint16_t space_of(uint64_t va) const { return (va >> 63) ? 0 : low_space_; }
   size_t index(uint64_t va) const { return ((va >> 2) ^ (uint64_t(space_of(va)) << 8)) & (kEntries - 1); }
