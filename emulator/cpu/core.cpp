@@ -41,6 +41,7 @@ Core::Core(int id, GuestRam& ram, CoreHost& host) : id_(id), ram_(ram), host_(ho
   ucx::check(uc_mmio_map(uc_, kMmioBase, kMmioSize, on_mmio_read, &windows_[0], on_mmio_write, &windows_[0]), "map peripherals");
   ucx::check(uc_mmio_map(uc_, kLocalBase, kLocalSize, on_mmio_read, &windows_[1], on_mmio_write, &windows_[1]), "map local peripherals");
   add_hooks();
+  add_spin_hooks();
 }
 
 Core::~Core() {
@@ -84,7 +85,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
-    spin_.reset();  // what it saw was before an exception entry or the slice start
+    spin_.reset();  // what it saw belongs to an earlier stretch (another slice, or before the engine returned)
     last_block_ = 0;
     const uc_err err = uc_emu_start(uc_, pc(), kUntil, 0, 0);
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;

@@ -131,7 +131,9 @@ class Core {
   [[gnu::noinline]] void examine_loop(SpinDetector::Action a);
   void skip_spin(const SpinDetector::Iteration& it);
   SpinDetector::Registers loop_registers() const;
-  SpinDetector::Progress progress() const { return {slice_instructions_, cycles_, device_accesses_}; }
+  SpinDetector::Progress progress() const { return {slice_instructions_, cycles_, device_accesses_, exceptions_}; }
+  void add_spin_hooks();
+  static void count_exception(uc_engine* uc, uint32_t intno, void* self);
   void take_exception(uint32_t intno);
   void handle_semihosting();
   void flush_sev();
@@ -177,11 +179,11 @@ class Core {
   BlockCache blocks_;
 
   // Spin skip: where the last block started, which block_flag bits the blocks since the detector's
-  // mark had, and the device accesses it compares.
+  // mark had, and the device accesses and exceptions it compares.
   bool spin_skip_ = true;
   uint64_t last_block_ = 0;
   uint8_t flags_seen_ = 0;
-  uint64_t device_accesses_ = 0, skipped_instructions_ = 0;
+  uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
   SpinDetector spin_;
   unsigned el1_faults_ = 0;                    // synchronous exceptions from EL1 since the last ERET
 };

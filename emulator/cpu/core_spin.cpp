@@ -6,6 +6,15 @@
 
 namespace chemu {
 
+// Counts every exception the engine reports (take_exception handles them; this hook runs after it):
+// an exception inside an examined iteration disqualifies it, even one whose handler has no effect.
+void Core::add_spin_hooks() {
+  uc_hook h;
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&Core::count_exception), this, 1, 0), "hook exceptions (spin skip)");
+}
+
+void Core::count_exception(uc_engine*, uint32_t, void* self) { ++static_cast<Core*>(self)->exceptions_; }
+
 // At a loop head the detector picked (after the budget check passed, before the head's block runs).
 void Core::examine_loop(SpinDetector::Action a) {
   if (a == SpinDetector::Action::Mark) {

@@ -2,8 +2,8 @@
 //
 // Only one core runs at a time, so while it runs nothing else changes memory. If it reaches the same
 // loop head twice with the same registers, and in between ran only instructions that read memory
-// into registers (no store, exclusive, system register, exception, WFE/WFI/SEV, FP/SIMD) and touched
-// no device, then the next iteration starts from the same state as the last one: it runs the same
+// into registers (no store, exclusive, system register, exception, WFE/WFI/SEV, FP/SIMD), touched
+// no device and took no exception, then the next iteration starts from the same state as the last one: it runs the same
 // blocks, costs the same instructions and cycles, and so does every iteration after it. The core
 // (Core::skip_spin) then charges the iterations that fit below its budget and deadline and lets the
 // last partial one run for real, so the slice ends where and when it would have.
@@ -27,9 +27,10 @@ class SpinDetector {
   using Registers = std::array<uint64_t, 34>;
   // The core's counters at a loop head.
   struct Progress {
-    uint64_t instructions;    // in this slice
+    uint64_t instructions;     // in this slice
     uint64_t cycles;
     uint64_t device_accesses;  // MMIO reads and writes so far
+    uint64_t exceptions;       // exceptions the engine reported so far (a faulting load, for one)
   };
   struct Iteration {
     uint64_t instructions, cycles;

@@ -162,6 +162,20 @@ TEST(SpinSkip, FlagsArePartOfTheLoopState) {
   for (const Outcome& o : expect_same_runs("spin_alternating_flags")) EXPECT_EQ(o.core_skipped[1], 0u);
 }
 
+// Catches: an exception inside the loop missed because its vector branches straight back without a
+// store or ERET: the registers repeat, but each iteration is a traced exception and counts towards
+// the exception storm that ends this run.
+TEST(SpinSkip, LoopThroughAnExceptionIsNotSkipped) {
+  for (SchedPolicy p : {SchedPolicy::RoundRobin, SchedPolicy::Pct}) {
+    const Outcome a = run_spin_snippet("spin_through_exception", p, true), b = run_spin_snippet("spin_through_exception", p, false);
+    EXPECT_EQ(a.result.end, RunResult::End::GuestError) << a.result.message;
+    EXPECT_EQ(a.result.message, b.result.message);
+    EXPECT_EQ(a.trace_hash, b.trace_hash);
+    EXPECT_EQ(a.instructions, b.instructions);
+    EXPECT_EQ(a.skipped, 0u);
+  }
+}
+
 // Catches: a skip that runs past the core's timer deadline (the interrupt would be taken late).
 TEST(SpinSkip, SkippedSliceStillEndsAtTheTimerDeadline) {
   const std::vector<Outcome> runs = expect_same_runs("spin_until_timer");
