@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path, screenshot_path;
   chemu::MachineConfig config;
-  bool trace_hash = false, verbose = false;
+  bool trace_hash = false, verbose = false, no_spin_skip = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
   app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
       ->check(CLI::IsMember({"auto", "spin-table", "all"}));
@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
   app.add_option("--screenshot", screenshot_path, "at exit, write what the framebuffer shows to FILE as a PNG");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
+  app.add_flag("--no-spin-skip", no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
   try {
     app.parse(argc, argv);
@@ -101,6 +102,8 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("chemu: %v");
   config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
   config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
+  config.record_schedule = !schedule_out.empty();
+  config.spin_skip = !no_spin_skip;
   if (image.empty()) image = default_image();
   config.max_cycles = uint64_t(max_time * double(chemu::GenericTimer::kCpuHz));
   if (!schedule_in.empty()) {
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
 
   try {
     chemu::Machine machine(config);
+    if (trace_hash) machine.tracer().enable_hash();
     if (!trace_path.empty()) {
       std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
@@ -129,6 +133,9 @@ int main(int argc, char** argv) {
     }
     machine.load(image);
     const chemu::RunResult r = machine.run();
+    if (verbose)
+      fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
+                 machine.total_instructions(), machine.skipped_instructions());
     if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
     if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
     if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))

@@ -26,6 +26,59 @@ bool is_fp_instruction(uint32_t w) {
   return (w & 0xffdfffc0) == 0xd51b4400;                               // MSR/MRS FPCR, FPSR
 }
 
+namespace {
+
+// Branches, exception generation and system instructions (op0 = 101x).
+bool is_plain_branch_or_hint(uint32_t w) {
+  if ((w & 0x7c000000) == 0x14000000) return true;         // B, BL
+  if ((w & 0x7c000000) == 0x34000000) return true;         // CBZ, CBNZ, TBZ, TBNZ
+  if ((w & 0xff000010) == 0x54000000) return true;         // B.cond
+  const uint32_t br = w & 0xfffffc1f;
+  if (br == 0xd61f0000 || br == 0xd63f0000 || br == 0xd65f0000) return true;  // BR, BLR, RET
+  if (w == 0xd503201f || w == 0xd503203f) return true;     // NOP, YIELD
+  const uint32_t barrier = w & 0xfffff0ff;
+  return barrier == 0xd503309f || barrier == 0xd50330bf || barrier == 0xd50330df;  // DSB, DMB, ISB
+}
+
+// A general-register load: the opc field of LDR/LDUR/LDTR and friends (size = bits 31:30).
+bool is_register_load_opc(uint32_t w) {
+  const uint32_t size = w >> 30, opc = (w >> 22) & 3;
+  if (opc == 1) return true;                  // LDR, LDRB, LDRH (zero-extending)
+  if (opc == 0) return false;                 // a store
+  return size < 2 || (size == 2 && opc == 2);  // LDRSB, LDRSH, LDRSW (not PRFM, not unallocated)
+}
+
+// Loads and stores (op0 = x1x0), general registers only.
+bool is_plain_load(uint32_t w) {
+  if (w & (1u << 26)) return false;  // SIMD and FP registers
+  switch ((w >> 27) & 7) {           // bits 29:27
+    case 1:                          // exclusives, LDAR, STLR: only LDAR (o2 = 1, L = 1, o1 = 0, o0 = 1)
+      return ((w >> 24) & 3) == 0 && ((w >> 21) & 7) == 6 && (w & (1u << 15));
+    case 3:                          // LDR (literal), LDRSW (literal), PRFM (literal)
+      return ((w >> 24) & 3) == 0;
+    case 5:                          // pairs: L (bit 22) set, opc not 11
+      return (w & (1u << 22)) && (w >> 30) != 3;
+    case 7:                          // single register: immediate, unscaled, pre/post-index, register offset
+      if (w & (1u << 24)) return is_register_load_opc(w);                       // unsigned offset
+      if (!(w & (1u << 21))) return is_register_load_opc(w);                    // unscaled, indexed, LDTR
+      return ((w >> 10) & 3) == 2 && is_register_load_opc(w);                   // register offset (not atomics)
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// Decoding by the A64 top-level encoding groups (op0 = bits 28:25, ARM ARM C4.1).
+bool only_reads_into_registers(uint32_t w) {
+  const uint32_t op0 = (w >> 25) & 0xf;
+  if ((op0 & 0xe) == 0x8) return true;                        // 100x: data processing, immediate
+  if ((op0 & 0x7) == 0x5) return true;                        // x101: data processing, register
+  if ((op0 & 0xe) == 0xa) return is_plain_branch_or_hint(w);  // 101x
+  if ((op0 & 0x5) == 0x4) return is_plain_load(w);            // x1x0
+  return false;                                               // SIMD and FP, unallocated
+}
+
 BlockInfo analyse_block(std::span<const uint32_t> words) {
   BlockInfo b;
   b.instructions = uint32_t(words.size());
@@ -37,6 +90,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.sev |= w == insn::SEV;
     b.sevl |= w == insn::SEVL;
     b.eret |= w == insn::ERET;
+    b.only_reads &= only_reads_into_registers(w);
   }
   b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;

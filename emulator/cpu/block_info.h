@@ -12,6 +12,13 @@ constexpr uint32_t WFE = 0xd503205f, WFI = 0xd503207f, SEV = 0xd503209f, SEVL = 
 constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
 }  // namespace insn
 
+// The same facts as one byte, for the core's block cache (BlockInfo::flags()).
+namespace block_flag {
+constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
+constexpr uint8_t kMoreThanReads = 32;  // some instruction may do more than read memory into registers
+constexpr uint8_t kFp = 64;             // holds an FP/SIMD instruction (BlockInfo::first_fp says where)
+}  // namespace block_flag
+
 struct BlockInfo {
   uint32_t instructions = 0;
   uint32_t cycles = 0;
@@ -20,7 +27,14 @@ struct BlockInfo {
   bool sevl = false;  // SEVL: sets this core's event register
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
+  bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
+
+  uint8_t flags() const {
+    using namespace block_flag;
+    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
+                   (ends_in_wfi ? kEndsInWfi : 0) | (only_reads ? 0 : kMoreThanReads) | (first_fp >= 0 ? kFp : 0));
+  }
 };
 
 // FP/SIMD data processing, SIMD&FP loads and stores, and MRS/MSR of FPCR/FPSR: what CPACR_EL1.FPEN
@@ -36,6 +50,11 @@ constexpr uint32_t kExceptionEntry = 40;  // taking an exception or interrupt (p
 
 // Cycle cost of one instruction (see docs/timing.md).
 uint32_t instruction_cycles(uint32_t word);
+// True if the instruction can only read memory (plain loads: no exclusive, no SIMD/FP register) and
+// write general registers and flags: integer data processing, branches (not ERET), NOP, YIELD, DMB,
+// DSB, ISB. Everything else (stores, exclusives, system registers, exception-generating, WFE/WFI/SEV,
+// FP/SIMD, unallocated) is false. A loop of such instructions depends only on registers and memory.
+bool only_reads_into_registers(uint32_t word);
 BlockInfo analyse_block(std::span<const uint32_t> words);
 
 }  // namespace chemu

@@ -41,6 +41,7 @@ Core::Core(int id, GuestRam& ram, CoreHost& host) : id_(id), ram_(ram), host_(ho
   ucx::check(uc_mmio_map(uc_, kMmioBase, kMmioSize, on_mmio_read, &windows_[0], on_mmio_write, &windows_[0]), "map peripherals");
   ucx::check(uc_mmio_map(uc_, kLocalBase, kLocalSize, on_mmio_read, &windows_[1], on_mmio_write, &windows_[1]), "map local peripherals");
   add_hooks();
+  add_spin_hooks();
 }
 
 Core::~Core() {
@@ -91,6 +92,8 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
   for (;;) {
     entered_exception_ = false;
     wfi_resume_pc_ = ~0ull;
+    spin_.reset();  // what it saw belongs to an earlier stretch (another slice, or before the engine returned)
+    last_block_ = 0;
     // A pending FP trap runs the block only up to its first FP instruction (`until` ends it there).
     const std::optional<uint64_t> fp_trap_at = std::exchange(fp_trap_at_, std::nullopt);
     running_until_ = fp_trap_at;
@@ -141,8 +144,8 @@ void Core::apply_queued_maintenance() {
 }
 
 void Core::flush_sev() {
-  if (!sev_pending_) return;
-  sev_pending_ = false;
+  if (!(after_block_ & block_flag::kSev)) return;
+  after_block_ &= ~block_flag::kSev;
   host_.send_event(id_);
 }
 
@@ -157,50 +160,72 @@ void Core::fatal(const std::string& what) {
   stop(StopReason::Halt);
 }
 
-void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, std::move(details)); }
+void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cycles_, k, "{}", details); }
 
 // Called before each translated block runs. Stopping here means the block does not run, so the
 // budget is checked before the block is counted; what the previous block did (SEV, ERET) is settled
-// first, because it has run by now.
+// first, because it has run by now. Everything rare is out of line: a cached block costs a few
+// instructions.
 void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
-  c.flush_sev();
-  if (c.eret_pending_) {
-    c.eret_pending_ = false;
-    c.kernel_faults_ = 0;
-    c.event_ = true;  // an exception return sets the event register (ARMv8-A)
-    c.trace(EventKind::Exception, fmt::format("return to={:#x} EL{}", addr, c.el()));
-  }
-  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) return c.stop(StopReason::Budget);
-  const BlockInfo& b = c.block_info(addr, size);
-  if (b.first_fp >= 0 && c.fp_traps_armed()) {
-    if (const int target = c.fp_trap_target()) {  // the block does not run: trap at its FP instruction
-      if (b.first_fp == 0) c.take_fp_trap(target, addr);  // (the engine's PC may be stale in a block hook)
-      else c.fp_trap_at_ = addr + 4 * uint64_t(b.first_fp);
-      return void(uc_emu_stop(c.uc_));
-    }
-  }
-  if (b.sevl) c.event_ = true;
-  if (b.wfe) {
-    if (!c.event_) return c.stop(StopReason::Wfe);  // sleep before the block: WFE may sleep early
-    c.event_ = false;                               // WFE consumes the event and falls through
-  }
-  c.slice_instructions_ += b.instructions;
-  c.instructions_ += b.instructions;
+  if (c.after_block_) [[unlikely]] c.settle_previous_block(addr);
+  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget);
+  if (addr <= c.last_block_) [[unlikely]] c.at_backward_branch(addr);  // every loop has a backward branch
+  c.last_block_ = addr;
+  const BlockCache::Entry& b = c.block_info(addr, size);
+  c.flags_seen_ |= b.flags;
+  using namespace block_flag;
+  if ((b.flags & kFp) && c.fp_traps_armed() && c.fp_trap_before(addr, size)) [[unlikely]] return;
+  if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return;
+  c.slice_instructions_ += b.instructions();
+  c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
-  c.sev_pending_ = b.sev;  // signalled once the block has run: its earlier stores come first
-  c.eret_pending_ = b.eret;
-  c.wfi_resume_pc_ = b.ends_in_wfi ? addr + size : ~0ull;
+  c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
+  c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
 }
 
-void Core::clear_block_cache() { std::fill(blocks_.begin(), blocks_.end(), CachedBlock{}); }
+// The SEV or ERET that ended the block before the one at `addr`.
+void Core::settle_previous_block(uint64_t addr) {
+  flush_sev();
+  if (!(after_block_ & block_flag::kEret)) return;
+  after_block_ &= ~block_flag::kEret;
+  kernel_faults_ = 0;
+  event_ = true;  // an exception return sets the event register (ARMv8-A)
+  if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x} EL{}", addr, el());
+}
 
-const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
-  const uint64_t context = (va >> 63) ? 0 : ttbr0_;
-  CachedBlock& slot = blocks_[((va >> 2) ^ (context >> 12)) & (kBlockCacheSize - 1)];
-  if (slot.va == va && slot.size == size && slot.context == context) return slot.info;
+// SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
+// sleeps before the block: WFE may sleep early. False when the core sleeps.
+bool Core::pass_wfe(uint8_t flags) {
+  if (flags & block_flag::kSevl) event_ = true;
+  if (!(flags & block_flag::kWfe)) return true;
+  if (!event_) return stop(StopReason::Wfe), false;
+  event_ = false;
+  return true;
+}
+
+void Core::clear_block_cache() { blocks_.clear(); }
+
+const BlockCache::Entry& Core::analyse_block_at(uint64_t va, uint32_t size) {
+  return blocks_.insert(va, size, read_and_analyse(va, size));
+}
+
+// An FP/SIMD instruction in the block traps at the current EL: the block does not run; the trap is
+// taken at once when the instruction comes first, else after the instructions before it have run
+// (Core::run restarts the engine with `until` there). Rare: the cache keeps only that the block has one.
+bool Core::fp_trap_before(uint64_t addr, uint32_t size) {
+  const int target = fp_trap_target();
+  if (!target) return false;
+  const int first_fp = read_and_analyse(addr, size).first_fp;
+  if (first_fp == 0) take_fp_trap(target, addr);  // (the engine's PC may be stale in a block hook)
+  else fp_trap_at_ = addr + 4 * uint64_t(first_fp);
+  uc_emu_stop(uc_);
+  return true;
+}
+
+BlockInfo Core::read_and_analyse(uint64_t va, uint32_t size) const {
   // Read the block's words, translating once per page (a block may cross into the next page).
-  std::array<uint32_t, 1024> words{};  // QEMU's translated blocks hold at most 512 instructions
+  std::array<uint32_t, BlockCache::kMaxBytes / 4> words{};
   const size_t n = std::min<size_t>(size / 4, words.size());
   const TranslationRegs regs = translation_regs();
   const ReadPhys64 read64 = [this](uint64_t pa) { return ram_.load<uint64_t>(pa); };
@@ -210,8 +235,7 @@ const BlockInfo& Core::block_info(uint64_t va, uint32_t size) {
     if (i == 0 || (v & 0xfff) == 0) page_pa = chemu::translate(regs, v & ~0xfffull, read64);
     if (page_pa) words[i] = ram_.load<uint32_t>(*page_pa + (v & 0xfff)).value_or(0);
   }
-  slot = {va, context, size, analyse_block(std::span(words.data(), n))};
-  return slot.info;
+  return analyse_block(std::span(words.data(), n));
 }
 
 // ---- exceptions -----------------------------------------------------------------------------
@@ -336,7 +360,7 @@ void Core::handle_semihosting() {
     case SYS_EXIT_EXTENDED: {
       const auto type = read_u64(arg), code = read_u64(arg + 8);
       const int status = type == ADP_Stopped_ApplicationExit ? int(code.value_or(1)) : 1;
-      trace(EventKind::SemihostExit, fmt::format("status={}", status));
+      trace(EventKind::SemihostExit, "status={}", status);
       host_.semihost_exit(id_, status);
       return stop(StopReason::Halt);
     }
@@ -421,7 +445,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (is_kept_debug_register(r)) return debug_regs_[r.key()] = v, true;
   const uint64_t now = counter_now();
-  if (r == sysreg::TTBR0_EL1) ttbr0_ = v;
+  if (r == sysreg::TTBR0_EL1) blocks_.set_ttbr0(v);
   if (r == sysreg::CPACR_EL1) return fp_regs_.cpacr = v, false;  // kept for FP traps; the engine stores it too
   if (r == sysreg::CPTR_EL2) return fp_regs_.cptr_el2 = v, false;
   if (r == sysreg::CPTR_EL3) return fp_regs_.cptr_el3 = v, false;
@@ -434,7 +458,7 @@ bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (r.op2 == 1) ch->ctl = v & (GenericTimer::ENABLE | GenericTimer::IMASK);
   else if (r.op2 == 2) ch->cval = v;
   else ch->write_tval(now, v);
-  trace(EventKind::TimerProgram, fmt::format("{} ctl={:#x} cval={}", ch == &timer_.phys ? "phys" : "virt", ch->ctl, ch->cval));
+  trace(EventKind::TimerProgram, "{} ctl={:#x} cval={}", ch == &timer_.phys ? "phys" : "virt", ch->ctl, ch->cval);
   stop(StopReason::Budget);  // end the slice so the machine sees the new deadline
   return true;
 }
@@ -443,11 +467,11 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
   if (is_tlb_maintenance(r)) {
-    c.trace(EventKind::Maintenance, fmt::format("tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2));
+    c.trace(EventKind::Maintenance, "tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2);
     c.host_.tlb_maintenance(c.id_);
   }
   if (is_ic_maintenance(r)) {
-    c.trace(EventKind::Maintenance, fmt::format("ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val));
+    c.trace(EventKind::Maintenance, "ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val);
     c.clear_block_cache();
     std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
     if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;
@@ -485,6 +509,7 @@ bool Core::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int size, in
 uint64_t Core::on_mmio_read(uc_engine*, uint64_t offset, unsigned size, void* window) {
   auto* w = static_cast<MmioWindow*>(window);
   Core& c = *w->core;
+  ++c.device_accesses_;  // a device register may read differently next time: no fixed point
   if (auto v = c.host_.mmio_read(c.id_, w->base + offset, size)) return *v;
   c.fatal(fmt::format("read of {} bytes at {:#x}: no device claims it", size, w->base + offset));
   return 0;
@@ -493,6 +518,7 @@ uint64_t Core::on_mmio_read(uc_engine*, uint64_t offset, unsigned size, void* wi
 void Core::on_mmio_write(uc_engine*, uint64_t offset, unsigned size, uint64_t value, void* window) {
   auto* w = static_cast<MmioWindow*>(window);
   Core& c = *w->core;
+  ++c.device_accesses_;
   if (!c.host_.mmio_write(c.id_, w->base + offset, size, value))
     c.fatal(fmt::format("write of {:#x} ({} bytes) at {:#x}: no device claims it", value, size, w->base + offset));
 }

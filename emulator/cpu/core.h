@@ -12,10 +12,12 @@
 
 #include <unicorn/unicorn.h>
 
+#include "cpu/block_cache.h"
 #include "cpu/block_info.h"
 #include "cpu/exception.h"
 #include "cpu/generic_timer.h"
 #include "cpu/page_walk.h"
+#include "cpu/spin_detector.h"
 #include "cpu/sysreg.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/guest_ram.h"
@@ -95,6 +97,11 @@ class Core {
   // A waiting core's clock catches up with the machine when it wakes (never goes back).
   void advance_to(uint64_t cycle) { cycles_ = std::max(cycles_, cycle); }
 
+  // Spin skip (cpu/spin_detector.h): a slice spent spinning at a fixed point ends without running
+  // the spin, with the same instructions, cycles and registers. On unless turned off (--no-spin-skip).
+  void set_spin_skip(bool on) { spin_skip_ = on; }
+  uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
+
   // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
   std::optional<uint64_t> translate(uint64_t va) const;
   std::optional<uint32_t> read_u32(uint64_t va) const;
@@ -111,7 +118,27 @@ class Core {
   static void on_mmio_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* window);
 
   void add_hooks();
-  const BlockInfo& block_info(uint64_t va, uint32_t size);
+  // The hit path is inline; a miss reads and analyses the block out of line.
+  const BlockCache::Entry& block_info(uint64_t va, uint32_t size) {
+    if (const BlockCache::Entry* e = blocks_.find(va, size)) [[likely]] return *e;
+    return analyse_block_at(va, size);
+  }
+  [[gnu::noinline]] const BlockCache::Entry& analyse_block_at(uint64_t va, uint32_t size);
+  BlockInfo read_and_analyse(uint64_t va, uint32_t size) const;
+  [[gnu::noinline]] bool fp_trap_before(uint64_t addr, uint32_t size);
+  void settle_previous_block(uint64_t addr);
+  bool pass_wfe(uint8_t flags);
+  // Spin skip (core_spin.cpp).
+  void at_backward_branch(uint64_t head) {
+    if (spin_skip_) [[likely]]
+      if (const SpinDetector::Action a = spin_.arrive(head); a != SpinDetector::Action::None) examine_loop(a);
+  }
+  [[gnu::noinline]] void examine_loop(SpinDetector::Action a);
+  void skip_spin(const SpinDetector::Iteration& it);
+  SpinDetector::Registers loop_registers() const;
+  SpinDetector::Progress progress() const { return {slice_instructions_, cycles_, device_accesses_, exceptions_}; }
+  void add_spin_hooks();
+  static void count_exception(uc_engine* uc, uint32_t intno, void* self);
   void take_exception(uint32_t intno);
   void enter_sync(const ucx::EntryRequest& req, int from_el);
   int irq_target_el() const;
@@ -130,6 +157,11 @@ class Core {
   void stop(StopReason r);
   void fatal(const std::string& what);
   void trace(EventKind k, std::string details);
+  // Formats the details only if someone listens to the trace.
+  template <typename... Args>
+  void trace(EventKind k, fmt::format_string<Args...> details, Args&&... args) {
+    host_.tracer().emit(id_, cycles_, k, details, std::forward<Args>(args)...);
+  }
   uint64_t counter_now() const { return GenericTimer::count_at(cycles_); }
   TranslationRegs translation_regs() const;
 
@@ -150,21 +182,21 @@ class Core {
   uint64_t cycles_ = 0, instructions_ = 0;
   uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
-  bool event_ = false, sev_pending_ = false, entered_exception_ = false, eret_pending_ = false;
+  bool event_ = false, entered_exception_ = false;
+  uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
   bool flush_tlb_ = false, invalidate_all_code_ = false;
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
-  // Direct-mapped cache of analysed blocks. What it holds is a function of the blocks run so far,
-  // so hits and misses are the same on every run.
-  struct CachedBlock {
-    uint64_t va = ~0ull, context = 0;
-    uint32_t size = 0;
-    BlockInfo info;
-  };
-  static constexpr size_t kBlockCacheSize = 1 << 14;
-  std::vector<CachedBlock> blocks_ = std::vector<CachedBlock>(kBlockCacheSize);
-  uint64_t ttbr0_ = 0;  // shadow of TTBR0_EL1: low-half blocks of different address spaces differ
+  BlockCache blocks_;
+
+  // Spin skip: where the last block started, which block_flag bits the blocks since the detector's
+  // mark had, and the device accesses and exceptions it compares.
+  bool spin_skip_ = true;
+  uint64_t last_block_ = 0;
+  uint8_t flags_seen_ = 0;
+  uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
+  SpinDetector spin_;
   unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET
   // What decides FP/SIMD traps (kept from MSRs: Unicorn itself never traps FP/SIMD).
   static constexpr uint64_t kTfp = 1u << 10;  // CPTR_EL2/EL3.TFP

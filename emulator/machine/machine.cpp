@@ -42,12 +42,15 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
   bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
   bus_.add(PowerManager::kBase, PowerManager::kSize, power_);
-  for (int i = 0; i < kNumCores; ++i) cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
+  for (int i = 0; i < kNumCores; ++i) {
+    cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
+    cores_[size_t(i)]->set_spin_skip(config.spin_skip);
+  }
   interleaver_ = make_interleaver(config_);
   // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
   console_.set_line_listener([this](int core, std::string_view line, UartPort port) { on_console_line(core, line, port); });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
-    tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, fmt::format("to=core{} mailbox={} bits={:#x}", to, mbox, bits));
+    tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, "to=core{} mailbox={} bits={:#x}", to, mbox, bits);
   });
 }
 
@@ -78,6 +81,12 @@ Runnable Machine::runnable() const {
   for (int i = 0; i < kNumCores; ++i)
     if (r[size_t(i)] && cores_[size_t(i)]->cycles() > slowest + max_skew) r[size_t(i)] = false;
   return r;
+}
+
+uint64_t Machine::skipped_instructions() const {
+  uint64_t n = 0;
+  for (const auto& c : cores_) n += c->skipped_instructions();
+  return n;
 }
 
 uint64_t Machine::now() const {
@@ -155,8 +164,8 @@ RunResult Machine::run() {
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
     total_instructions_ += res.instructions;
-    schedule_.push_back({c.id(), start, res.instructions});
-    tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, fmt::format("ran={}", res.instructions));
+    if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
+    tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
     check_limits();
   }
@@ -168,10 +177,10 @@ RunResult Machine::run() {
 void Machine::check_limits() {
   if (result_) return;
   if (config_.max_instructions && total_instructions_ >= config_.max_instructions) {
-    tracer_.emit(-1, now(), EventKind::Limit, fmt::format("instructions={}", total_instructions_));
+    tracer_.emit(-1, now(), EventKind::Limit, "instructions={}", total_instructions_);
     result_ = RunResult{RunResult::End::Limit, kExitLimit, fmt::format("stopped after {} instructions (--max-instructions)", total_instructions_)};
   } else if (config_.max_cycles && now() >= config_.max_cycles) {
-    tracer_.emit(-1, now(), EventKind::Limit, fmt::format("cycles={}", now()));
+    tracer_.emit(-1, now(), EventKind::Limit, "cycles={}", now());
     result_ = RunResult{RunResult::End::Limit, kExitLimit,
                         fmt::format("stopped after {:.3f} virtual seconds (--max-time)", double(now()) / double(GenericTimer::kCpuHz))};
   }
@@ -181,7 +190,7 @@ void Machine::check_limits() {
 // (the slice ends at once, so nothing after that line runs).
 void Machine::on_console_line(int core, std::string_view line, UartPort port) {
   Core& c = *cores_[size_t(core)];
-  tracer_.emit(core, c.cycles(), EventKind::UartLine, fmt::format("{}\"{}\"", port == UartPort::Mini ? "mini " : "", line));
+  tracer_.emit(core, c.cycles(), EventKind::UartLine, "{}\"{}\"", port == UartPort::Mini ? "mini " : "", line);
   if (result_ || config_.until_line.empty() || line.find(config_.until_line) == std::string_view::npos) return;
   tracer_.emit(core, c.cycles(), EventKind::Limit, "until-line");
   result_ = RunResult{RunResult::End::UntilLine, 0, ""};
@@ -198,7 +207,7 @@ void Machine::deliver_irq(Core& c) {
 uint32_t Machine::sample_irq_lines(const Core& c) {
   const uint32_t now = local_intc_.irq_source(c.id()), raised = now & ~irq_lines_[size_t(c.id())];
   irq_lines_[size_t(c.id())] = now;
-  if (raised) tracer_.emit(c.id(), c.cycles(), EventKind::IrqRaise, fmt::format("sources={:#x}", raised));
+  if (raised) tracer_.emit(c.id(), c.cycles(), EventKind::IrqRaise, "sources={:#x}", raised);
   return now;
 }
 
@@ -208,7 +217,7 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
     case StopReason::Wfi:
     case StopReason::Wfe:
       c.set_state(r.reason == StopReason::Wfi ? CoreState::Wfi : CoreState::Wfe);
-      tracer_.emit(c.id(), c.cycles(), EventKind::Park, fmt::format("{} pc={:#x}", core_state_name(c.state()), c.pc()));
+      tracer_.emit(c.id(), c.cycles(), EventKind::Park, "{} pc={:#x}", core_state_name(c.state()), c.pc());
       break;
     case StopReason::Halt:
       c.set_state(CoreState::Halted);
@@ -220,7 +229,7 @@ void Machine::wake(Core& c, uint64_t at, std::string_view why) {
   c.advance_to(at);
   if (c.state() == CoreState::Wfe) c.set_event();  // the WFE it sleeps before must now fall through
   c.set_state(CoreState::Running);
-  tracer_.emit(c.id(), c.cycles(), EventKind::Wake, std::string(why));
+  tracer_.emit(c.id(), c.cycles(), EventKind::Wake, "{}", why);
 }
 
 // A waiting core wakes when an interrupt is pending for it (even while masked, as WFI does), or,
@@ -303,7 +312,7 @@ void Machine::release_spin_table_cores(int by_core) {
     if (entry == 0) continue;
     c->advance_to(cores_[size_t(by_core)]->cycles());
     c->start_at(entry, entry_el_);
-    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, fmt::format("entry={:#x} by core {}", entry, by_core));
+    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, "entry={:#x} by core {}", entry, by_core);
   }
 }
 
@@ -333,25 +342,25 @@ void Machine::reset_requested(int core, bool power_off, uint32_t rsts) {
   const uint64_t cycle = cores_[size_t(core)]->cycles();
   cores_[size_t(core)]->end_slice();  // nothing after the reset request runs
   if (power_off) {
-    tracer_.emit(core, cycle, EventKind::PowerOff, fmt::format("rsts={:#x}", rsts));
+    tracer_.emit(core, cycle, EventKind::PowerOff, "rsts={:#x}", rsts);
     result_ = RunResult{RunResult::End::PowerOff, 0, ""};
     return;
   }
-  tracer_.emit(core, cycle, EventKind::Reset, fmt::format("rsts={:#x}", rsts));
+  tracer_.emit(core, cycle, EventKind::Reset, "rsts={:#x}", rsts);
   result_ = RunResult{RunResult::End::Reset, kExitReset,
                       fmt::format("{}: the guest asked for a reset (watchdog full reset, RSTS {:#x}); chemu does not reboot",
                                   cores_[size_t(core)]->where(), rsts)};
 }
 
 void Machine::fatal_guest_error(int core, const std::string& what) {
-  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, what);
+  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, "{}", what);
   if (!result_) result_ = RunResult{RunResult::End::GuestError, kExitGuestError, "guest error: " + what};
 }
 
 void Machine::guest_error(int core, std::string_view device, std::string_view what) {
   const std::string line = fmt::format("{}: {}: {}", cores_[size_t(core)]->where(), device, what);
   spdlog::warn("guest error: {}", line);
-  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, line);
+  tracer_.emit(core, cores_[size_t(core)]->cycles(), EventKind::GuestError, "{}", line);
 }
 
 }  // namespace chemu

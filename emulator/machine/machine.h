@@ -44,6 +44,8 @@ struct MachineConfig {
   uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
+  bool record_schedule = false;       // keep every slice for schedule() (--schedule-out)
+  bool spin_skip = true;              // end slices spent spinning at a fixed point early (same run)
   std::FILE* console_out = stdout;
   // An access in the peripheral windows that no device claims: false (default) reads zero, ignores
   // the write and warns once per address, as QEMU's unimplemented devices do; true ends the run (exit 3).
@@ -78,6 +80,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
+  uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
+  // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
   // CoreHost

@@ -44,12 +44,12 @@ void TextTraceSink::finish() {
   f_ = nullptr;
 }
 
-void Tracer::emit(int core, uint64_t cycle, EventKind kind, std::string details) {
-  Event e{core, cycle, kind, std::move(details)};
-  const std::string line = format_event(e);
-  for (unsigned char c : line) hash_ = (hash_ ^ c) * 0x100000001b3ull;
-  hash_ = (hash_ ^ '\n') * 0x100000001b3ull;
-  ++count_;
+void Tracer::deliver(const Event& e) {
+  if (hashing_) {
+    const std::string line = format_event(e);
+    for (unsigned char c : line) hash_ = (hash_ ^ c) * 0x100000001b3ull;
+    hash_ = (hash_ ^ '\n') * 0x100000001b3ull;
+  }
   for (auto& s : sinks_) s->on_event(e);
 }
 

@@ -1,13 +1,18 @@
 // One stream of events, many sinks. Every event is stamped with the core and that core's virtual
 // cycle; its text form `core N @cycle kind details` is what the text sink writes and what the
 // stable 64-bit hash (FNV-1a over the text lines) covers, so equal hashes mean equal runs.
+// An event nobody reads (no sink, no hash asked for) costs no formatting: details are formatted
+// only when someone listens.
 #pragma once
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace chemu {
 
@@ -47,13 +52,32 @@ class TextTraceSink final : public TraceSink {
 class Tracer {
  public:
   void add_sink(std::unique_ptr<TraceSink> sink) { sinks_.push_back(std::move(sink)); }
-  void emit(int core, uint64_t cycle, EventKind kind, std::string details = {});
-  uint64_t hash() const { return hash_; }
-  uint64_t count() const { return count_; }
+  // The hash costs a formatted line per event, so it is kept only for whoever asks (--trace-hash,
+  // tests). Ask before the run: events before the call are not in it.
+  void enable_hash() { hashing_ = true; }
+  bool hashing() const { return hashing_; }
+  // Whether an event would reach anyone (a sink or the hash).
+  bool listening() const { return hashing_ || !sinks_.empty(); }
+
+  // `details` (a fmt format string and its arguments) are formatted only if someone listens.
+  template <typename... Args>
+  void emit(int core, uint64_t cycle, EventKind kind, fmt::format_string<Args...> details, Args&&... args) {
+    ++count_;
+    if (listening()) deliver({core, cycle, kind, fmt::format(details, std::forward<Args>(args)...)});
+  }
+  void emit(int core, uint64_t cycle, EventKind kind) {
+    ++count_;
+    if (listening()) deliver({core, cycle, kind, {}});
+  }
+  uint64_t hash() const { return hash_; }    // FNV-1a of the lines so far, if enable_hash() was called
+  uint64_t count() const { return count_; }  // events emitted, listened to or not
   void finish();
 
  private:
+  void deliver(const Event& e);
+
   std::vector<std::unique_ptr<TraceSink>> sinks_;
+  bool hashing_ = false;
   uint64_t hash_ = 0xcbf29ce484222325ull;  // FNV-1a offset basis
   uint64_t count_ = 0;
 };

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Command-line behaviour that users rely on: bad input gives one line on stderr and exit code 2;
 # guest runaway gives a report naming core, PC and EL, and exit code 3; runs are repeatable.
-#   cli_test.sh CASE CHEMU_BIN GUEST_DIR
+#   cli_test.sh CASE CHEMU_BIN GUEST_DIR [SNIPPET_DIR]
 set -u
-case_name=$1 chemu=$2 guests=$3
+case_name=$1 chemu=$2 guests=$3 snippets=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -221,6 +221,22 @@ assert not bad, bad
 print(f"ok: {w}x{h} PNG, {len(want)} pixels as drawn")
 PY
     expect 2 "screenshot: cannot open" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+  spin-skip)
+    # --no-spin-skip changes how long a run takes, never the run: the same console, exit code and
+    # trace hash with and without the skip, on guests whose cores wait for each other, under every
+    # policy. Catches a skip that moves a slice's end or changes what a core reads. The spinlock and
+    # race guests' waits count their polls (never a fixed point); spin_fixed_point's are skipped.
+    for img in "$guests/spinlock.elf" "$guests/race.elf" "$guests/smp_boot.img" "$snippets/spin_fixed_point.elf"; do
+      for args in "--sched rr" "--sched random --seed 3" "--sched pct --seed 3"; do
+        "$chemu" $args -v --trace-hash "$img" >"$tmp/a" 2>"$tmp/ha"; ca=$?
+        "$chemu" $args --no-spin-skip --trace-hash "$img" >"$tmp/b" 2>"$tmp/hb"; cb=$?
+        if [ "$ca" != "$cb" ] || ! cmp -s "$tmp/a" "$tmp/b" || [ "$(grep trace-hash "$tmp/ha")" != "$(cat "$tmp/hb")" ]; then
+          echo "FAIL: $img $args differs with --no-spin-skip (exit $ca / $cb)"; cat "$tmp/ha" "$tmp/hb"; exit 1
+        fi
+        echo "ok: $(basename "$img") $args: exit $ca, $(cat "$tmp/hb"), $(grep -o '[0-9]* of them' "$tmp/ha") skipped"
+      done
+    done
+    if grep -q " 0 of them" "$tmp/ha"; then echo "FAIL: nothing skipped in spin_fixed_point"; exit 1; fi
     ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

@@ -61,5 +61,40 @@ TEST(BlockInfo, FindsTheFirstFpInstruction) {
   EXPECT_EQ(analyse_block(none).first_fp, -1);
 }
 
+// Encodings from llvm-mc. Catches: an instruction with an effect beyond the core's general
+// registers (a store, an exclusive, a system register, an exception, an event, FP/SIMD state) taken
+// for one that only reads memory into registers: the spin skip would then skip a loop that is not
+// at a fixed point.
+TEST(OnlyReadsIntoRegisters, LoadsComputationAndBranchesOnly) {
+  const uint32_t reads_only[] = {
+      0xf9400020, 0xa94007e0, 0x88dffe81, 0x58000000,  // ldr x0,[x1]; ldp; ldar w1,[x20]; ldr x0, (literal)
+      0xb9800420, 0xb85ff020, 0xf8627820, 0x38401420,  // ldrsw; ldur; ldr x0,[x1,x2,lsl #3]; ldrb w0,[x1],#1
+      0x8b020020, 0xd28000a0, 0x9ac20820,              // add; mov x0,#5; udiv
+      0x14000000, 0x94000000, 0xb4000000, 0x37200002, 0x54000001,  // b; bl; cbz; tbnz; b.ne
+      0xd61f0060, 0xd63f0060, 0xd65f03c0,              // br x3; blr x3; ret
+      0xd503201f, 0xd503203f, 0xd5033bbf, 0xd5033f9f, 0xd5033fdf,  // nop; yield; dmb ish; dsb sy; isb
+  };
+  for (uint32_t w : reads_only) EXPECT_TRUE(only_reads_into_registers(w)) << std::hex << w;
+  const uint32_t more[] = {
+      0xf9000020, 0xa9bf07e0, 0x889ffe81,              // str; stp (pre-index); stlr
+      0xc85f7c20, 0x885ffc20, 0xc8027c20, 0xf8200041,  // ldxr; ldaxr; stxr; ldadd (LSE)
+      0x3dc00020, 0x4c407020, 0x1e622820,              // ldr q0; ld1 {v0.16b}; fadd d0
+      0xf9800020,                                      // prfm (not needed in a spin: left out)
+      0xd53be020, 0xd50342ff, 0xd53b4200,              // mrs cntpct_el0; msr daifclr; mrs nzcv
+      0xd4000001, 0xd45e0000, 0xd4200000,              // svc; hlt #0xf000; brk
+      insn::WFE, insn::WFI, insn::SEV, insn::SEVL, insn::ERET,
+      0xd50b7420, 0xd5033f5f, 0x00000000,              // dc zva; clrex; udf
+  };
+  for (uint32_t w : more) EXPECT_FALSE(only_reads_into_registers(w)) << std::hex << w;
+}
+
+// Catches: a block flagged as effect-free because only its first or last instruction was looked at.
+TEST(BlockInfo, OneStoreMakesABlockMoreThanReads) {
+  const uint32_t spin[] = {0x88dffe81, 0x34ffffe1};  // ldar w1, [x20]; cbz w1, .-4
+  EXPECT_EQ(analyse_block(spin).flags(), 0u);
+  const uint32_t counts[] = {0xb94002a1, 0x11000421, 0xb90002a1, 0x52800001, 0x34ffff62};  // ldr; add; str; mov; cbz
+  EXPECT_EQ(analyse_block(counts).flags(), block_flag::kMoreThanReads);
+}
+
 }  // namespace
 }  // namespace chemu

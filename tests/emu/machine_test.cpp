@@ -1,6 +1,10 @@
 // Whole-machine tests on tiny assembly programs (tests/emu/snippets/*.S, assembled at build time).
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string>
+#include <vector>
+
 #include "machine/machine.h"
 
 namespace chemu {
@@ -74,6 +78,133 @@ TEST(MachineSnippet, UartReceivesConsoleInput) {
   const RunResult r = m.run();
   EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
   EXPECT_EQ(m.console().output(), "chemu!q");
+}
+
+// Catches: every slice kept in memory by runs that never write the schedule (a long pct run has
+// millions), and a recording that loses slices when it is asked for.
+TEST(MachineSnippet, ScheduleIsRecordedOnlyWhenAskedFor) {
+  for (bool record : {false, true}) {
+    MachineConfig config = quiet_config();
+    config.record_schedule = record;
+    Machine m(config);
+    m.load(std::string(CHEMU_SNIPPET_DIR) + "/counter_skew.elf");
+    const RunResult r = m.run();
+    ASSERT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+    if (!record) {
+      EXPECT_TRUE(m.schedule().empty());
+      continue;
+    }
+    uint64_t recorded = 0;
+    for (const ScheduleEntry& e : m.schedule()) recorded += e.instructions;
+    EXPECT_GT(m.schedule().size(), 1u);
+    EXPECT_EQ(recorded, m.total_instructions());
+  }
+}
+
+// ---- spin skip: the same run with and without it ----------------------------------------------
+
+struct Outcome {
+  RunResult result;
+  uint64_t trace_hash, instructions, skipped;
+  std::array<uint64_t, kNumCores> cycles, core_skipped;
+  std::string console;
+  uint64_t word_at_0x100000;  // what spin_stores counted
+};
+
+Outcome run_spin_snippet(const std::string& name, SchedPolicy policy, bool spin_skip, const std::string& input = "") {
+  MachineConfig config = quiet_config();
+  config.sched = policy;
+  config.seed = 5;
+  config.spin_skip = spin_skip;
+  Machine m(config);
+  m.tracer().enable_hash();
+  m.console().feed_input(input);
+  m.load(std::string(CHEMU_SNIPPET_DIR) + "/" + name + ".elf");
+  Outcome o{m.run(), 0, 0, 0, {}, {}, "", 0};
+  o.trace_hash = m.tracer().hash();
+  o.instructions = m.total_instructions();
+  o.skipped = m.skipped_instructions();
+  for (int i = 0; i < kNumCores; ++i) o.cycles[size_t(i)] = m.core(i).cycles(), o.core_skipped[size_t(i)] = m.core(i).skipped_instructions();
+  o.console = m.console().output();
+  o.word_at_0x100000 = m.core(0).read_u64(0x100000).value_or(~0ull);
+  return o;
+}
+
+// Runs the snippet with and without the skip under rr, random and pct: everything the guest and the
+// trace can tell must be the same. Returns the runs with the skip.
+std::vector<Outcome> expect_same_runs(const std::string& name, const std::string& input = "") {
+  std::vector<Outcome> with_skip;
+  for (SchedPolicy p : {SchedPolicy::RoundRobin, SchedPolicy::Random, SchedPolicy::Pct}) {
+    const Outcome a = run_spin_snippet(name, p, true, input), b = run_spin_snippet(name, p, false, input);
+    const std::string what = name + " policy " + std::to_string(int(p));
+    EXPECT_EQ(a.result.end, RunResult::End::GuestExit) << what << ": " << a.result.message;
+    EXPECT_EQ(a.result.exit_code, 0) << what;
+    EXPECT_EQ(a.result.exit_code, b.result.exit_code) << what;
+    EXPECT_EQ(a.trace_hash, b.trace_hash) << what;
+    EXPECT_EQ(a.instructions, b.instructions) << what;
+    EXPECT_EQ(a.cycles, b.cycles) << what;
+    EXPECT_EQ(a.console, b.console) << what;
+    EXPECT_EQ(a.word_at_0x100000, b.word_at_0x100000) << what;
+    EXPECT_EQ(b.skipped, 0u) << what;
+    with_skip.push_back(a);
+  }
+  return with_skip;
+}
+
+// Catches: a skip that changes the run (instructions, cycles, where slices end, the trace), or one
+// that misses loops at a fixed point: a one-block loop, a loop with a barrier, a loop with two
+// backward branches (a call to a relax function), and the waiter of the acknowledgements.
+TEST(SpinSkip, FixedPointLoopsAreSkippedWithTheSameRun) {
+  const std::vector<Outcome> runs = expect_same_runs("spin_fixed_point");
+  const Outcome& rr = runs[0];
+  for (int core = 0; core < kNumCores; ++core) EXPECT_GT(rr.core_skipped[size_t(core)], 0u) << "core " << core;
+  EXPECT_GT(rr.skipped, rr.instructions / 2);
+  for (const Outcome& o : runs) EXPECT_GT(o.skipped, 0u);
+}
+
+// Catches: a loop taken for a fixed point because its registers repeat although it stores (each
+// iteration increments a counter in memory).
+TEST(SpinSkip, LoopThatStoresIsNotSkipped) {
+  const std::vector<Outcome> runs = expect_same_runs("spin_stores");
+  for (const Outcome& o : runs) EXPECT_EQ(o.core_skipped[1], 0u);
+  EXPECT_GT(runs[0].word_at_0x100000, 1000u);  // rr: core 1 looped for many slices
+}
+
+// Catches: a loop over a device register skipped as a fixed point (each UART read pops a byte).
+TEST(SpinSkip, LoopReadingADeviceIsNotSkipped) {
+  for (const Outcome& o : expect_same_runs("spin_uart_input", std::string(3000, 'a') + "q")) EXPECT_EQ(o.core_skipped[0], 0u);
+}
+
+// Catches: a loop reading the generic timer taken for a fixed point when two reads in a row
+// return the same count (the skip would run past the moment the count moves on).
+TEST(SpinSkip, LoopReadingTheCounterIsNotSkipped) {
+  for (const Outcome& o : expect_same_runs("spin_on_counter")) EXPECT_EQ(o.core_skipped[0], 0u);
+}
+
+// Catches: NZCV left out of the compared state: this loop's registers repeat every iteration but
+// its carry alternates between a short and a long path.
+TEST(SpinSkip, FlagsArePartOfTheLoopState) {
+  for (const Outcome& o : expect_same_runs("spin_alternating_flags")) EXPECT_EQ(o.core_skipped[1], 0u);
+}
+
+// Catches: an exception inside the loop missed because its vector branches straight back without a
+// store or ERET: the registers repeat, but each iteration is a traced exception and counts towards
+// the exception storm that ends this run.
+TEST(SpinSkip, LoopThroughAnExceptionIsNotSkipped) {
+  for (SchedPolicy p : {SchedPolicy::RoundRobin, SchedPolicy::Pct}) {
+    const Outcome a = run_spin_snippet("spin_through_exception", p, true), b = run_spin_snippet("spin_through_exception", p, false);
+    EXPECT_EQ(a.result.end, RunResult::End::GuestError) << a.result.message;
+    EXPECT_EQ(a.result.message, b.result.message);
+    EXPECT_EQ(a.trace_hash, b.trace_hash);
+    EXPECT_EQ(a.instructions, b.instructions);
+    EXPECT_EQ(a.skipped, 0u);
+  }
+}
+
+// Catches: a skip that runs past the core's timer deadline (the interrupt would be taken late).
+TEST(SpinSkip, SkippedSliceStillEndsAtTheTimerDeadline) {
+  const std::vector<Outcome> runs = expect_same_runs("spin_until_timer");
+  for (const Outcome& o : runs) EXPECT_GT(o.core_skipped[1], 0u);
 }
 
 }  // namespace
