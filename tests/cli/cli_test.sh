@@ -221,6 +221,7 @@ assert not bad, bad
 print(f"ok: {w}x{h} PNG, {len(want)} pixels as drawn")
 PY
     expect 2 "screenshot: cannot open" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    ;;
   spin-skip)
     # --no-spin-skip changes how long a run takes, never the run: the same console, exit code and
     # trace hash with and without the skip, on guests whose cores wait for each other, under every
