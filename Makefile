@@ -27,7 +27,7 @@ run: build
 # The suite runs twice: once optimised, once under ASan+UBSan (host-crash hunting).
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	cd $(ASAN_BUILD) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j $(JOBS) -L 'unit|sanitize'
+	cd $(ASAN_BUILD) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j $(JOBS) -L 'unit|sanitize'
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
