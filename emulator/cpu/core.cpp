@@ -384,7 +384,7 @@ void Core::handle_semihosting() {
 uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
-  if (!c.el0_may_access(r)) return 0;  // the engine's own check (CNTKCTL_EL1 mirrored) traps it
+  if (!c.may_serve(r)) return 0;  // the engine's own check traps it
   auto v = c.serve_mrs(r);
   if (!v) return 0;  // an ordinary register: let the engine read it
   if (reg != UC_ARM64_REG_XZR) uc_reg_write(uc, reg, &*v);
@@ -394,16 +394,28 @@ uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp
 uint32_t Core::on_msr(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
-  if (!c.el0_may_access(r)) return 0;  // the engine's own check traps it
+  if (!c.may_serve(r)) return 0;  // the engine's own check traps it
   return c.serve_msr(r, cp->val) ? 1 : 0;
 }
 
-// CNTKCTL_EL1 decides which generic-timer registers EL0 may use: EL0PCTEN (bit 0) the physical
-// count, EL0VCTEN (1) the virtual count, either of them CNTFRQ, EL0VTEN (8) CNTV_*, EL0PTEN (9) CNTP_*.
-// The hooks run before the engine's own permission checks: a forbidden access is handed back to the
-// engine, whose check (with CNTKCTL_EL1 kept in step, below) raises the trap (ESR EC 0x18).
-bool Core::el0_may_access(Sysreg r) const {
-  if (r.op0 != 3 || r.op1 != 3 || r.crn != 14 || el() != 0) return true;
+// Whether the current EL may access a register chemu serves itself without a trap. The hooks run
+// before the engine's own permission checks, so chemu serves only permitted accesses and hands the
+// others back to the engine, whose checks raise the exception: UNDEFINED for MPIDR_EL1 at EL0, a
+// trapped access (ESR EC 0x18) for the rules below, which the engine shares (CNTKCTL_EL1 is kept in
+// step with it). CNTKCTL_EL1 decides which generic-timer registers EL0 may use: EL0PCTEN (bit 0) the
+// physical count, EL0VCTEN (1) the virtual count, either of them CNTFRQ, EL0VTEN (8) CNTV_*, EL0PTEN
+// (9) CNTP_*. PMCCNTR_EL0 (only read here) at EL0 needs PMUSERENR_EL0.CR (bit 2) or .EN (bit 0), and
+// with EN alone MDCR_EL2/EL3.TPM may still send it up, as they do at EL1 (QEMU's pmreg_access_ccntr).
+bool Core::may_serve(Sysreg r) const {
+  const int el = this->el();
+  if (r == sysreg::MPIDR_EL1) return el >= 1;
+  if (r == sysreg::PMCCNTR_EL0) {
+    const uint64_t user = el == 0 ? read_sysreg(sysreg::PMUSERENR_EL0) : 0;
+    if (el == 0 && (user & 4)) return true;
+    if (el == 0 && !(user & 1)) return false;
+    return !mdcr_traps(mdcr::TPM, mdcr::TPM);
+  }
+  if (r.op0 != 3 || r.op1 != 3 || r.crn != 14 || el != 0) return true;
   const uint64_t k = timer_.cntkctl;
   if (r == sysreg::CNTPCT_EL0) return k & 1;
   if (r == sysreg::CNTVCT_EL0) return k & 2;
@@ -417,16 +429,34 @@ void Core::refresh_fp_regs() {
   fp_regs_ = {read_sysreg(sysreg::CPACR_EL1), read_sysreg(sysreg::CPTR_EL2), read_sysreg(sysreg::CPTR_EL3)};
 }
 
-// The debug register space (op0 = 2: breakpoints, watchpoints, MDSCR_EL1, the OS lock...) is kept
-// here, not in the engine: arming a hardware breakpoint in Unicorn crashes the host process. Guest
-// breakpoints and watchpoints therefore never fire (as with the debug exceptions disabled). EL0
-// accesses are left to the engine, whose permission checks trap them.
-bool Core::is_kept_debug_register(Sysreg r) const { return r.op0 == 2 && el() >= 1; }
+// The breakpoint and watchpoint control registers (DBGBCRn_EL1, DBGWCRn_EL1) are kept here, not in
+// the engine: a breakpoint armed in Unicorn (E = 1 with a byte-address select) crashes the host process,
+// so the engine's copies stay 0 and guest breakpoints and watchpoints never fire (as with the debug
+// exceptions disabled). Only the registers a Cortex-A53 has (6 breakpoints, 4 watchpoints) and only
+// when the access is permitted: the hooks run before the engine's checks, and skipping an access the
+// engine refuses (no such register, EL0, MDCR_ELx.TDA) would loop forever or run where it must trap
+// (docs/unicorn.md). Everything else in the debug space (op0 = 2) is the engine's, checks included.
+bool Core::is_kept_debug_register(Sysreg r) const {
+  constexpr unsigned kBreakpoints = 6, kWatchpoints = 4;
+  if (r.op0 != 2 || r.op1 != 0 || r.crn != 0) return false;
+  if (!((r.op2 == 5 && r.crm < kBreakpoints) || (r.op2 == 7 && r.crm < kWatchpoints))) return false;
+  return el() >= 1 && !mdcr_traps(mdcr::TDA, mdcr::TDA | mdcr::TDE);
+}
+
+// Whether an access from the current EL traps to EL3 by MDCR_EL3 or, at EL1 and EL0 with EL2 enabled
+// (Non-secure: the A53 has no Secure EL2), to EL2 by MDCR_EL2: one of the given bits is set (TDA for
+// the debug registers, TPM for the performance monitors; TDE in MDCR_EL2 implies TDA).
+bool Core::mdcr_traps(uint64_t el3_bits, uint64_t el2_bits) const {
+  const int el = this->el();
+  if (el < 3 && (read_sysreg(sysreg::MDCR_EL3) & el3_bits)) return true;
+  const bool el2_enabled = read_sysreg(sysreg::SCR_EL3) & route::SCR_NS;
+  return el < 2 && el2_enabled && (read_sysreg(sysreg::MDCR_EL2) & el2_bits);
+}
 
 std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
   if (is_kept_debug_register(r)) {
     auto it = debug_regs_.find(r.key());
-    return it == debug_regs_.end() ? std::nullopt : std::optional(it->second);  // unwritten: the engine's reset value
+    return it == debug_regs_.end() ? 0 : it->second;  // reset value 0 (disabled)
   }
   const uint64_t now = counter_now();
   if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core

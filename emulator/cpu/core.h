@@ -152,8 +152,9 @@ class Core {
   void apply_queued_maintenance();
   std::optional<uint64_t> serve_mrs(Sysreg r);
   bool serve_msr(Sysreg r, uint64_t value);
-  bool el0_may_access(Sysreg r) const;
+  bool may_serve(Sysreg r) const;
   bool is_kept_debug_register(Sysreg r) const;
+  bool mdcr_traps(uint64_t el3_bits, uint64_t el2_bits) const;
   void stop(StopReason r);
   void fatal(const std::string& what);
   void trace(EventKind k, std::string details);
@@ -203,7 +204,7 @@ class Core {
   struct FpTrapRegs {
     uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;
   } fp_regs_;
-  std::map<uint16_t, uint64_t> debug_regs_;  // written debug registers (op0 = 2), by Sysreg::key()
+  std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
   std::optional<uint64_t> fp_trap_at_;  // an FP instruction that traps, after the instructions before it
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };

@@ -43,6 +43,9 @@ constexpr Sysreg SCR_EL3{3, 6, 1, 1, 0};
 constexpr Sysreg CPACR_EL1{3, 0, 1, 0, 2};
 constexpr Sysreg CPTR_EL2{3, 4, 1, 1, 2};
 constexpr Sysreg CPTR_EL3{3, 6, 1, 1, 2};
+constexpr Sysreg MDCR_EL2{3, 4, 1, 1, 1};
+constexpr Sysreg MDCR_EL3{3, 6, 1, 3, 1};
+constexpr Sysreg PMUSERENR_EL0{3, 3, 9, 14, 0};
 constexpr Sysreg FPCR{3, 3, 4, 4, 0};
 constexpr Sysreg FPSR{3, 3, 4, 4, 1};
 
@@ -58,6 +61,11 @@ constexpr Sysreg VBAR_ELx(int el) { return {3, op1_of_el(el), 12, 0, 0}; }
 constexpr Sysreg TLBI_VMALLE1{1, 0, 8, 7, 0};
 constexpr Sysreg IC_IVAU{1, 3, 7, 5, 1};  // by virtual address (Xt); the other IC operations invalidate all
 }  // namespace sysreg
+
+// MDCR_EL2/MDCR_EL3 bits that send debug (TDA, and TDE in MDCR_EL2) and PMU (TPM) accesses up.
+namespace mdcr {
+constexpr uint64_t TPM = 1u << 6, TDE = 1u << 8, TDA = 1u << 9;
+}
 
 // SYS instructions that need propagating to the other cores: instruction-cache or TLB maintenance.
 inline constexpr bool is_ic_maintenance(const Sysreg& r) { return r.op0 == 1 && r.op1 <= 3 && r.crn == 7 && (r.crm == 1 || r.crm == 5); }

@@ -70,6 +70,23 @@ TEST(MachineSnippet, DebugRegistersAreKeptAndNeverCrash) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: chemu answering MRS/MSR of debug-space encodings no A53 register has (it kept the whole
+// op0 = 2 space): Unicorn then re-ran the block forever (a hang) instead of raising UNDEFINED; and
+// breakpoint/watchpoint controls past the A53's 6 and 4 that read back instead of UNDEFINED.
+TEST(MachineSnippet, NonexistentDebugRegistersAreUndefined) {
+  const RunResult r = run_snippet("debug_space_undef");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+// Catches: chemu answering, at EL0, registers EL0 may not read: MPIDR_EL1 (a hang, as above) and
+// PMCCNTR_EL0 while PMUSERENR_EL0 forbids it (no trap); or PMCCNTR_EL0 trapping once it is allowed.
+TEST(MachineSnippet, El0ServedRegistersFollowTheAccessRules) {
+  const RunResult r = run_snippet("el0_served_regs");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());

@@ -252,6 +252,30 @@ TEST_F(UnicornFacts, SysregHooksServeMrsAndSeeMsr) {
   EXPECT_EQ(seen.msr, 0xabcdu);
 }
 
+// Catches: a hook that skips (returns 1) an MRS/MSR of an encoding the engine refuses when it
+// translates it (no such register, or not accessible at this EL). The translation has already ended
+// in the UNDEF exception, so the skipped path runs into the block's exit-request tail, which restarts
+// the block at its first instruction: the guest loops there forever (chemu hung on the first MSR to a
+// debug-space encoding that does not exist). The hooks must hand such accesses back to the engine.
+TEST_F(UnicornFacts, SkippingARefusedSysregAccessRerunsTheBlock) {
+  Engine e(ram);
+  constexpr uint32_t ADD_X2_1 = 0x91000442, MSR_S2_0_C0_C0_0_X0 = 0xd5100000;  // add x2, x2, #1; msr s2_0_c0_c0_0, x0
+  put(0x1000, {ADD_X2_1, MSR_S2_0_C0_C0_0_X0, SVC_0});
+  struct Seen { unsigned blocks = 0; } seen;
+  uc_hook h;
+  auto msr = +[](uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg*, void*) -> uint32_t { return 1; };
+  auto block = +[](uc_engine* uc, uint64_t, uint32_t, void* s) {
+    if (++static_cast<Seen*>(s)->blocks == 100) uc_emu_stop(uc);
+  };
+  ASSERT_EQ(uc_hook_add(e.uc, &h, UC_HOOK_INSN, reinterpret_cast<void*>(msr), nullptr, 1, 0, UC_ARM64_INS_MSR), UC_ERR_OK);
+  ASSERT_EQ(uc_hook_add(e.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(block), &seen, 1, 0), UC_ERR_OK);
+  e.run(0x1000);
+  EXPECT_EQ(e.intno, 0u) << "neither the UNDEF nor the SVC after it was reached";
+  EXPECT_EQ(seen.blocks, 100u);
+  EXPECT_EQ(e.x(2), 99u) << "the block restarted at its first instruction each time (the 100th did not run)";
+  EXPECT_EQ(e.pc(), 0x1000u);
+}
+
 // Catches: trusting the engine for FP traps: with CPACR_EL1.FPEN = 0 an FP instruction still runs.
 TEST_F(UnicornFacts, FpRunsWhateverCpacrSays) {
   Engine e(ram);
