@@ -69,7 +69,7 @@ void Core::start_at(uint64_t entry, int el) {
   ucx::write_sysreg(uc_, sysreg::SCR_EL3, scr);
   ucx::write_sysreg(uc_, sysreg::HCR_EL2, el == 3 ? 0 : HCR_RW);
   ucx::set_exception_level(uc_, el);
-  refresh_fp_regs();
+  refresh_copied_registers();
   set_reg(UC_ARM64_REG_PC, entry);
   state_ = CoreState::Running;
 }
@@ -184,8 +184,10 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
 }
 
-// The SEV or ERET that ended the block before the one at `addr`.
+// The SEV or ERET that ended the block before the one at `addr`, or an MSR in it to a register chemu
+// keeps a copy of.
 void Core::settle_previous_block(uint64_t addr) {
+  if (after_block_ & kAfterCopiedRegisterWrite) refresh_copied_registers();
   flush_sev();
   if (!(after_block_ & block_flag::kEret)) return;
   after_block_ &= ~block_flag::kEret;
@@ -425,8 +427,16 @@ bool Core::may_serve(Sysreg r) const {
   return true;
 }
 
-void Core::refresh_fp_regs() {
+// chemu's copies of engine registers (the FP trap controls, CNTKCTL_EL1 for the EL0 timer rules,
+// TTBR0_EL1 for the block cache) are re-read from the engine after an MSR to one of them, at the next
+// block: the MSR hook runs before the engine's permission check, so the written value is not known to
+// stick (an EL0 write of CPACR_EL1 is UNDEFINED and changes nothing; copying it from the hook made FP
+// trap from then on). A system-register write ends its block, so nothing runs on the stale copy.
+void Core::refresh_copied_registers() {
+  after_block_ &= ~kAfterCopiedRegisterWrite;
   fp_regs_ = {read_sysreg(sysreg::CPACR_EL1), read_sysreg(sysreg::CPTR_EL2), read_sysreg(sysreg::CPTR_EL3)};
+  timer_.cntkctl = read_sysreg(sysreg::CNTKCTL_EL1);
+  blocks_.set_ttbr0(read_sysreg(sysreg::TTBR0_EL1));
 }
 
 // The breakpoint and watchpoint control registers (DBGBCRn_EL1, DBGWCRn_EL1) are kept here, not in
@@ -475,12 +485,10 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (is_kept_debug_register(r)) return debug_regs_[r.key()] = v, true;
   const uint64_t now = counter_now();
-  if (r == sysreg::TTBR0_EL1) blocks_.set_ttbr0(v);
-  if (r == sysreg::CPACR_EL1) return fp_regs_.cpacr = v, false;  // kept for FP traps; the engine stores it too
-  if (r == sysreg::CPTR_EL2) return fp_regs_.cptr_el2 = v, false;
-  if (r == sysreg::CPTR_EL3) return fp_regs_.cptr_el3 = v, false;
+  if (r == sysreg::TTBR0_EL1 || r == sysreg::CPACR_EL1 || r == sysreg::CPTR_EL2 || r == sysreg::CPTR_EL3 ||
+      r == sysreg::CNTKCTL_EL1)
+    return after_block_ |= kAfterCopiedRegisterWrite, false;  // the engine writes it (or traps); the copy follows
   if (r == sysreg::SCTLR_EL1 || r == sysreg::TCR_EL1 || r == sysreg::TTBR1_EL1) clear_block_cache();
-  if (r == sysreg::CNTKCTL_EL1) return timer_.cntkctl = v, false;  // the engine keeps it too, for its checks
   GenericTimer::Channel* ch = (r == sysreg::CNTP_CTL_EL0 || r == sysreg::CNTP_CVAL_EL0 || r == sysreg::CNTP_TVAL_EL0) ? &timer_.phys
                             : (r == sysreg::CNTV_CTL_EL0 || r == sysreg::CNTV_CVAL_EL0 || r == sysreg::CNTV_TVAL_EL0) ? &timer_.virt
                                                                                                                   : nullptr;

@@ -145,7 +145,7 @@ class Core {
   int fp_trap_target() const;
   bool fp_traps_armed() const { return ((fp_regs_.cpacr >> 20) & 3) != 3 || ((fp_regs_.cptr_el2 | fp_regs_.cptr_el3) & kTfp); }
   void take_fp_trap(int target_el, uint64_t at);
-  void refresh_fp_regs();
+  void refresh_copied_registers();
   void handle_semihosting();
   void flush_sev();
   void clear_block_cache();
@@ -185,6 +185,8 @@ class Core {
   std::optional<StopReason> stop_;
   bool event_ = false, entered_exception_ = false;
   uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
+  // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
+  static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;
   bool flush_tlb_ = false, invalidate_all_code_ = false;
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
@@ -199,7 +201,7 @@ class Core {
   uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
   SpinDetector spin_;
   unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET
-  // What decides FP/SIMD traps (kept from MSRs: Unicorn itself never traps FP/SIMD).
+  // What decides FP/SIMD traps (copied from the engine: Unicorn itself never traps FP/SIMD).
   static constexpr uint64_t kTfp = 1u << 10;  // CPTR_EL2/EL3.TFP
   struct FpTrapRegs {
     uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;

@@ -87,6 +87,15 @@ TEST(MachineSnippet, El0ServedRegistersFollowTheAccessRules) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: chemu's copies of CPTR_EL2, CPACR_EL1 and CNTKCTL_EL1 taking the value of an MSR that the
+// architecture refuses (UNDEFINED at that EL): FP/SIMD trapping afterwards, EL0 counter reads leaving
+// chemu's virtual clock.
+TEST(MachineSnippet, RefusedWritesLeaveChemusCopiesAlone) {
+  const RunResult r = run_snippet("refused_writes_keep_copies");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
