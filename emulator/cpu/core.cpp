@@ -99,6 +99,8 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     running_until_ = fp_trap_at;
     const uc_err err = uc_emu_start(uc_, pc(), fp_trap_at.value_or(kUntil), 0, 0);
     running_until_.reset();
+    const bool invalidated = std::exchange(own_code_stale_, false);  // an IC instruction stopped the engine
+    if (invalidated) apply_queued_maintenance();
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
@@ -114,11 +116,12 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
       break;
     }
     if (stop_) break;  // budget, deadline or a timer write
-    if (!entered_exception_) {
+    if (!entered_exception_ && !invalidated) {
       fatal("the engine returned for no known reason");
       break;
     }
-    // An exception entry or a semihosting call wrote PC, which ends uc_emu_start: go on.
+    // An exception entry or a semihosting call wrote PC, which ends uc_emu_start, or this core's code
+    // translations were dropped after an IC instruction: go on.
   }
   flush_sev();
   return {slice_instructions_, *stop_};
@@ -514,6 +517,12 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
     std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
     if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;
     c.host_.code_maintenance(c.id_, page);
+    // And on this core, before its next instruction fetch (the engine stops at the end of this block,
+    // which ISB ends): Unicorn 2.1 sees the first of the guest's stores to a page holding translated
+    // code, not the later ones, so other translations in that page would run stale (docs/unicorn.md).
+    c.queue_code_invalidation(page);
+    c.own_code_stale_ = true;
+    uc_emu_stop(c.uc_);
   }
   return 0;  // the engine performs it locally
 }

@@ -188,6 +188,7 @@ class Core {
   // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
   static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;
   bool flush_tlb_ = false, invalidate_all_code_ = false;
+  bool own_code_stale_ = false;  // this core ran an IC instruction: drop its translations before going on
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 

@@ -96,6 +96,14 @@ TEST(MachineSnippet, RefusedWritesLeaveChemusCopiesAlone) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: stale translated code on the core that rewrote it and did the maintenance (IC IVAU):
+// Unicorn misses all but the first store to a page holding translated code.
+TEST(MachineSnippet, RewrittenCodeRunsAsWrittenOnTheSameCore) {
+  const RunResult r = run_snippet("stale_code_same_core");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());

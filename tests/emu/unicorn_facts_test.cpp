@@ -174,6 +174,27 @@ TEST_F(UnicornFacts, PatchedCodeNeedsInvalidationPerEngine) {
   EXPECT_EQ(a.x(0), 2u);
 }
 
+// Catches: trusting the engine to see the guest's own stores to code. Two translated routines share a
+// page; the guest overwrites both: the first store drops the translation it overlaps, the second
+// store is not seen and the second routine runs stale. chemu drops the issuing core's translations on
+// IC instructions too (snippet stale_code_same_core).
+TEST_F(UnicornFacts, OnlyTheFirstGuestStoreToATranslatedPageIsSeen) {
+  Engine e(ram);
+  constexpr uint32_t MOV_X1_1 = 0xd2800021, MOV_X1_2 = 0xd2800041, RET = 0xd65f03c0;
+  put(0x1000, {MOV_X0_1, RET});
+  put(0x1100, {MOV_X1_1, RET});
+  // bl 0x1000; bl 0x1100; str w3, [x4]; str w5, [x6]; dsb ish; isb; bl 0x1000; bl 0x1100; svc #0
+  put(0x2000, {0x97fffc00, 0x97fffc3f, 0xb9000083, 0xb90000c5, 0xd5033b9f, 0xd5033fdf, 0x97fffbfa, 0x97fffc39, SVC_0});
+  ucx::write_reg(e.uc, UC_ARM64_REG_X3, MOV_X0_2);
+  ucx::write_reg(e.uc, UC_ARM64_REG_X4, 0x1000);
+  ucx::write_reg(e.uc, UC_ARM64_REG_X5, MOV_X1_2);
+  ucx::write_reg(e.uc, UC_ARM64_REG_X6, 0x1100);
+  e.run(0x2000);
+  ASSERT_EQ(e.intno, 2u);
+  EXPECT_EQ(e.x(0), 2u) << "the first store was not seen either";
+  EXPECT_EQ(e.x(1), 1u) << "Unicorn now sees every store to code: chemu's own-core invalidation may be unnecessary";
+}
+
 // Catches: missing cross-core TLB maintenance: a page-table entry made invalid is not seen until the
 // engine's TLB is flushed (another core's TLBI ...IS does not reach it).
 TEST_F(UnicornFacts, ChangedMappingNeedsTlbFlushPerEngine) {
