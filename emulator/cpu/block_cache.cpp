@@ -4,9 +4,13 @@
 
 namespace chemu {
 
-BlockCache::BlockCache() : table_(kEntries), ttbr0_values_{0} {}
+BlockCache::BlockCache() : table_(kEntries), ttbr0_values_{0} { filled_.reserve(kTrackedFills); }
 
 const BlockCache::Entry& BlockCache::insert(uint64_t va, uint32_t size, const BlockInfo& info) {
+  if (size <= kMaxBytes) {
+    if (filled_.size() < kTrackedFills) filled_.push_back(uint32_t(index(va)));
+    else filled_untracked_ = true;
+  }
   Entry& e = size <= kMaxBytes ? table_[index(va)] : uncached_;
   e.va = size <= kMaxBytes ? va : ~0ull;  // an uncached block never matches
   e.space = space_of(va);
@@ -16,7 +20,13 @@ const BlockCache::Entry& BlockCache::insert(uint64_t va, uint32_t size, const Bl
   return e;
 }
 
-void BlockCache::clear() { std::fill(table_.begin(), table_.end(), Entry{}); }
+void BlockCache::clear() {
+  if (filled_untracked_) std::fill(table_.begin(), table_.end(), Entry{});
+  else
+    for (uint32_t i : filled_) table_[i] = Entry{};
+  filled_.clear();
+  filled_untracked_ = false;
+}
 
 void BlockCache::set_ttbr0(uint64_t ttbr0) {
   auto it = std::find(ttbr0_values_.begin(), ttbr0_values_.end(), ttbr0);

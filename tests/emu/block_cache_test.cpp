@@ -62,6 +62,19 @@ TEST(BlockCache, ManyAddressSpacesNeverMixUp) {
   }
 }
 
+// Catches: clear() leaving entries behind, whether few blocks were analysed since the last clear
+// (only their slots are wiped) or more than it keeps track of (the whole table is).
+TEST(BlockCache, ClearDropsEveryBlockFewOrMany) {
+  BlockCache c;
+  for (uint64_t n : {3u, 20000u}) {
+    for (uint64_t i = 0; i < n; ++i) c.insert(0x80000 + 8 * i, 8, info(1));
+    c.insert(0xffffff8000080000ull, 8, info(1));
+    c.clear();
+    for (uint64_t i = 0; i < n; ++i) ASSERT_EQ(c.find(0x80000 + 8 * i, 8), nullptr) << n << " blocks, block " << i;
+    EXPECT_EQ(c.find(0xffffff8000080000ull, 8), nullptr);
+  }
+}
+
 // Catches: a block longer than the cache handles stored under a truncated size.
 TEST(BlockCache, OversizedBlockIsNotCached) {
   BlockCache c;
