@@ -20,6 +20,8 @@ uint32_t instruction_cycles(uint32_t w) {
   return cost::kAlu;
 }
 
+bool is_chemu_undefined(uint32_t w) { return (w & 0xffffffe0) == 0xd5300100; }
+
 bool is_fp_instruction(uint32_t w) {
   if (((w >> 25) & 0x7) == 0x7) return true;                          // data processing, SIMD and FP
   if (((w >> 25) & 0x5) == 0x4 && ((w >> 26) & 1)) return true;       // loads and stores with V = 1
@@ -85,6 +87,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
   for (size_t i = 0; i < words.size(); ++i) {
     const uint32_t w = words[i];
     if (b.first_fp < 0 && is_fp_instruction(w)) b.first_fp = int16_t(i);
+    if (b.first_undef < 0 && is_chemu_undefined(w)) b.first_undef = int16_t(i);
     b.cycles += instruction_cycles(w);
     b.wfe |= w == insn::WFE;
     b.sev |= w == insn::SEV;

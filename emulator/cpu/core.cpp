@@ -94,10 +94,10 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     wfi_resume_pc_ = ~0ull;
     spin_.reset();  // what it saw belongs to an earlier stretch (another slice, or before the engine returned)
     last_block_ = 0;
-    // A pending FP trap runs the block only up to its first FP instruction (`until` ends it there).
-    const std::optional<uint64_t> fp_trap_at = std::exchange(fp_trap_at_, std::nullopt);
-    running_until_ = fp_trap_at;
-    const uc_err err = uc_emu_start(uc_, pc(), fp_trap_at.value_or(kUntil), 0, 0);
+    // A pending trap runs the block only up to its instruction (`until` ends it there).
+    const std::optional<PendingTrap> trap_at = std::exchange(trap_at_, std::nullopt);
+    running_until_ = trap_at ? std::optional(trap_at->at) : std::nullopt;
+    const uc_err err = uc_emu_start(uc_, pc(), running_until_.value_or(kUntil), 0, 0);
     running_until_.reset();
     const bool invalidated = std::exchange(own_code_stale_, false);  // an IC instruction stopped the engine
     if (invalidated) apply_queued_maintenance();
@@ -106,9 +106,9 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
     }
-    if (fp_trap_at_) continue;  // the block hook found an FP instruction that traps: run up to it
-    if (fp_trap_at && !entered_exception_ && !stop_ && pc() == *fp_trap_at) {
-      if (const int target = fp_trap_target()) take_fp_trap(target, *fp_trap_at);
+    if (trap_at_) continue;  // the block hook found an instruction chemu traps: run up to it
+    if (trap_at && !entered_exception_ && !stop_ && pc() == trap_at->at) {
+      take_pending_trap(*trap_at);
       continue;
     }
     if (!entered_exception_ && pc() == wfi_resume_pc_) {  // the last block ended in a WFI that ran
@@ -178,7 +178,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   const BlockCache::Entry& b = c.block_info(addr, size);
   c.flags_seen_ |= b.flags;
   using namespace block_flag;
-  if ((b.flags & kFp) && c.fp_traps_armed() && c.fp_trap_before(addr, size)) [[unlikely]] return;
+  if ((((b.flags & kFp) && c.fp_traps_armed()) || (b.flags & kUndef)) && c.trap_before(addr, size)) [[unlikely]] return;
   if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return;
   c.slice_instructions_ += b.instructions();
   c.instructions_ += b.instructions();
@@ -215,17 +215,37 @@ const BlockCache::Entry& Core::analyse_block_at(uint64_t va, uint32_t size) {
   return blocks_.insert(va, size, read_and_analyse(va, size));
 }
 
-// An FP/SIMD instruction in the block traps at the current EL: the block does not run; the trap is
-// taken at once when the instruction comes first, else after the instructions before it have run
-// (Core::run restarts the engine with `until` there). Rare: the cache keeps only that the block has one.
-bool Core::fp_trap_before(uint64_t addr, uint32_t size) {
-  const int target = fp_trap_target();
-  if (!target) return false;
-  const int first_fp = read_and_analyse(addr, size).first_fp;
-  if (first_fp == 0) take_fp_trap(target, addr);  // (the engine's PC may be stale in a block hook)
-  else fp_trap_at_ = addr + 4 * uint64_t(first_fp);
+// An instruction in the block that chemu traps itself: FP/SIMD while CPACR_EL1/CPTR_ELx trap it at the
+// current EL (Unicorn ignores them), or one chemu makes UNDEFINED (is_chemu_undefined). The block does
+// not run; the first such exception is taken at once when its instruction comes first, else after the
+// instructions before it have run (Core::run restarts the engine with `until` there). Rare: the cache
+// keeps only that the block has one.
+bool Core::trap_before(uint64_t addr, uint32_t size) {
+  const BlockInfo info = read_and_analyse(addr, size);
+  int at = info.first_fp >= 0 && fp_trap_target() ? info.first_fp : -1;
+  const bool undefined = info.first_undef >= 0 && (at < 0 || info.first_undef < at);
+  if (undefined) at = info.first_undef;
+  if (at < 0) return false;
+  const PendingTrap trap{addr + 4 * uint64_t(at), undefined};
+  if (at == 0) take_pending_trap(trap);  // (the engine's PC may be stale in a block hook)
+  else trap_at_ = trap;
   uc_emu_stop(uc_);
   return true;
+}
+
+void Core::take_pending_trap(const PendingTrap& trap) {
+  if (trap.undefined) return take_undefined(trap.at);
+  if (const int target = fp_trap_target()) take_fp_trap(target, trap.at);
+}
+
+// UNDEFINED at `at` (ESR EC 0x00, IL): to EL1 from EL0 and EL1 (EL2 from EL0 under HCR_EL2.TGE), else
+// at the current EL.
+void Core::take_undefined(uint64_t at) {
+  constexpr uint64_t kUnknownSyndrome = 0x02000000;
+  const int el = this->el();
+  const bool tge = (read_sysreg(sysreg::SCR_EL3) & route::SCR_NS) && (read_sysreg(sysreg::HCR_EL2) & route::HCR_TGE);
+  const int target = el == 0 ? (tge ? 2 : 1) : el;
+  enter_sync({ExceptionKind::Sync, target, at, true, kUnknownSyndrome, false, 0}, el);
 }
 
 BlockInfo Core::read_and_analyse(uint64_t va, uint32_t size) const {

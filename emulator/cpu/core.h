@@ -125,7 +125,13 @@ class Core {
   }
   [[gnu::noinline]] const BlockCache::Entry& analyse_block_at(uint64_t va, uint32_t size);
   BlockInfo read_and_analyse(uint64_t va, uint32_t size) const;
-  [[gnu::noinline]] bool fp_trap_before(uint64_t addr, uint32_t size);
+  [[gnu::noinline]] bool trap_before(uint64_t addr, uint32_t size);
+  struct PendingTrap {
+    uint64_t at;     // the instruction
+    bool undefined;  // UNDEFINED (is_chemu_undefined), else the FP/SIMD access trap
+  };
+  void take_pending_trap(const PendingTrap& trap);
+  void take_undefined(uint64_t at);
   void settle_previous_block(uint64_t addr);
   bool pass_wfe(uint8_t flags);
   // Spin skip (core_spin.cpp).
@@ -208,7 +214,7 @@ class Core {
     uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;
   } fp_regs_;
   std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
-  std::optional<uint64_t> fp_trap_at_;  // an FP instruction that traps, after the instructions before it
+  std::optional<PendingTrap> trap_at_;  // an instruction chemu traps, after the instructions before it
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };
 

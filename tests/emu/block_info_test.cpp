@@ -65,6 +65,25 @@ TEST(BlockInfo, FindsTheFirstFpInstruction) {
 // registers (a store, an exclusive, a system register, an exception, an event, FP/SIMD state) taken
 // for one that only reads memory into registers: the spin skip would then skip a loop that is not
 // at a fixed point.
+// Catches: the MRS Unicorn answers at QEMU 5.0's wrong MDCCSR_EL0 encoding (S2_0_C0_C1_0) not found,
+// so it runs where the A53 (and QEMU 7.2) raise UNDEFINED; or the real registers around it taken for it.
+TEST(BlockInfo, FindsTheFirstInstructionChemuMakesUndefined) {
+  constexpr uint32_t NOP = 0xd503201f;
+  constexpr uint32_t MRS_X5_S2_0_C0_C1_0 = 0xd5300105, MRS_X5_MDCCSR_EL0 = 0xd5330105, MRS_X5_MDSCR_EL1 = 0xd5300245;
+  EXPECT_TRUE(is_chemu_undefined(MRS_X5_S2_0_C0_C1_0));
+  EXPECT_TRUE(is_chemu_undefined(0xd530011f));             // mrs xzr, s2_0_c0_c1_0
+  EXPECT_FALSE(is_chemu_undefined(MRS_X5_MDCCSR_EL0));      // op1 = 3: the real one
+  EXPECT_FALSE(is_chemu_undefined(MRS_X5_MDSCR_EL1));
+  EXPECT_FALSE(is_chemu_undefined(0xd5100105));             // msr s2_0_c0_c1_0, x5: the engine refuses it
+  const uint32_t block[] = {NOP, MRS_X5_S2_0_C0_C1_0, NOP, MRS_X5_S2_0_C0_C1_0};
+  const BlockInfo b = analyse_block(block);
+  EXPECT_EQ(b.first_undef, 1);
+  EXPECT_TRUE(b.flags() & block_flag::kUndef);
+  const uint32_t clean[] = {NOP, MRS_X5_MDSCR_EL1, MRS_X5_MDCCSR_EL0};
+  EXPECT_EQ(analyse_block(clean).first_undef, -1);
+  EXPECT_FALSE(analyse_block(clean).flags() & block_flag::kUndef);
+}
+
 TEST(OnlyReadsIntoRegisters, LoadsComputationAndBranchesOnly) {
   const uint32_t reads_only[] = {
       0xf9400020, 0xa94007e0, 0x88dffe81, 0x58000000,  // ldr x0,[x1]; ldp; ldar w1,[x20]; ldr x0, (literal)

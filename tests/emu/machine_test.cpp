@@ -104,6 +104,14 @@ TEST(MachineSnippet, RewrittenCodeRunsAsWrittenOnTheSameCore) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: MRS of S2_0_C0_C1_0 (QEMU 5.0's misplaced MDCCSR_EL0) running instead of raising
+// UNDEFINED, the exception taken at the wrong instruction, or the instructions around it lost.
+TEST(MachineSnippet, MisplacedMdccsrIsUndefined) {
+  const RunResult r = run_snippet("mdccsr_alias_undef");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
