@@ -16,6 +16,16 @@ constexpr uint64_t kUntil = 0xfffffffffffff000ull;
 // Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
 enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
 constexpr uint32_t kEcWfx = 0x01;  // ESR EC of a trapped WFI/WFE
+constexpr uint64_t kUnknownSyndrome = 0x02000000;  // EC 0x00 (UNDEFINED), IL
+
+// A trapped MSR/MRS (EC 0x18) of the secure physical timer, CNTPS_TVAL/CTL/CVAL_EL1 (ISS: Op0 21:20,
+// Op2 19:17, Op1 16:14, CRn 13:10, CRm 4:1). Unicorn (QEMU 5.0) raises that below EL3 where the
+// architecture and QEMU 7.2 make these accesses UNDEFINED (Non-secure EL1, EL2); only Secure EL1 with
+// SCR_EL3.ST clear traps them, to EL3, which stays as it is.
+constexpr bool traps_secure_timer(uint32_t esr) {
+  const uint32_t op0 = (esr >> 20) & 3, op1 = (esr >> 14) & 7, crn = (esr >> 10) & 15, crm = (esr >> 1) & 15;
+  return (esr >> 26) == 0x18 && op0 == 3 && op1 == 7 && crn == 14 && crm == 2;
+}
 constexpr unsigned kStormLimit = 32;  // synchronous exceptions above EL0 with no ERET in between
 
 }  // namespace
@@ -241,7 +251,6 @@ void Core::take_pending_trap(const PendingTrap& trap) {
 // UNDEFINED at `at` (ESR EC 0x00, IL): to EL1 from EL0 and EL1 (EL2 from EL0 under HCR_EL2.TGE), else
 // at the current EL.
 void Core::take_undefined(uint64_t at) {
-  constexpr uint64_t kUnknownSyndrome = 0x02000000;
   const int el = this->el();
   const bool tge = (read_sysreg(sysreg::SCR_EL3) & route::SCR_NS) && (read_sysreg(sysreg::HCR_EL2) & route::HCR_TGE);
   const int target = el == 0 ? (tge ? 2 : 1) : el;
@@ -285,6 +294,7 @@ void Core::take_exception(uint32_t intno) {
   // the current EL.
   const int target = std::clamp(f.target_el, std::max(from_el, 1), 3);
   ucx::EntryRequest req{ExceptionKind::Sync, target, at, true, f.syndrome, false, 0};  // the engine's PC is exact here
+  if (target < 3 && traps_secure_timer(f.syndrome)) req.esr = kUnknownSyndrome;
   switch (intno) {
     case UDEF: case SWI: case BKPT: case HVC: case SMC: break;  // SVC/HVC/SMC: PC is already past them
     case PREFETCH_ABORT: case DATA_ABORT: req.set_far = true, req.far = f.vaddress; break;

@@ -112,6 +112,14 @@ TEST(MachineSnippet, MisplacedMdccsrIsUndefined) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: Non-secure EL1 accesses to the secure physical timer (CNTPS_*_EL1) reported as trapped
+// accesses (ESR EC 0x18, Unicorn) instead of UNDEFINED (EC 0x00, the architecture and QEMU 7.2).
+TEST(MachineSnippet, SecureTimerIsUndefinedAtNonSecureEl1) {
+  const RunResult r = run_snippet("secure_timer_undef");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
