@@ -111,6 +111,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     running_until_.reset();
     const bool invalidated = std::exchange(own_code_stale_, false);  // an IC instruction stopped the engine
     if (invalidated) apply_queued_maintenance();
+    const bool stepped = std::exchange(stepped_past_, false);  // a hook answered a register and moved PC
     if (stop_ == StopReason::Halt || stop_ == StopReason::Wfe) break;
     if (err != UC_ERR_OK) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
@@ -126,11 +127,11 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
       break;
     }
     if (stop_) break;  // budget, deadline or a timer write
-    if (!entered_exception_ && !invalidated) {
+    if (!entered_exception_ && !invalidated && !stepped) {
       fatal("the engine returned for no known reason");
       break;
     }
-    // An exception entry or a semihosting call wrote PC, which ends uc_emu_start, or this core's code
+    // An exception entry, a semihosting call or a register chemu answers wrote PC, or this core's code
     // translations were dropped after an IC instruction: go on.
   }
   flush_sev();
@@ -419,6 +420,7 @@ void Core::handle_semihosting() {
 uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
+  if (is_missing_register(r)) return c.answer_missing_register(r, true, reg, 0) ? 1 : 0;
   if (!c.may_serve(r)) return 0;  // the engine's own check traps it
   auto v = c.serve_mrs(r);
   if (!v) return 0;  // an ordinary register: let the engine read it
@@ -426,9 +428,10 @@ uint32_t Core::on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp
   return 1;
 }
 
-uint32_t Core::on_msr(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void* self) {
+uint32_t Core::on_msr(uc_engine*, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self) {
   Core& c = *static_cast<Core*>(self);
   const Sysreg r = Sysreg::of(*cp);
+  if (is_missing_register(r)) return c.answer_missing_register(r, false, reg, cp->val) ? 1 : 0;
   if (!c.may_serve(r)) return 0;  // the engine's own check traps it
   return c.serve_msr(r, cp->val) ? 1 : 0;
 }
@@ -444,11 +447,13 @@ uint32_t Core::on_msr(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
 bool Core::may_serve(Sysreg r) const {
   const int el = this->el();
   if (r == sysreg::MPIDR_EL1) return el >= 1;
+  if (r == sysreg::CBAR_EL1) return el >= 1;
+  if (r == sysreg::PMCR_EL0) return (el > 0 || (read_sysreg(sysreg::PMUSERENR_EL0) & 1)) && !mdcr_trap_el(mdcr::TPM, mdcr::TPM);
   if (r == sysreg::PMCCNTR_EL0) {
     const uint64_t user = el == 0 ? read_sysreg(sysreg::PMUSERENR_EL0) : 0;
     if (el == 0 && (user & 4)) return true;
     if (el == 0 && !(user & 1)) return false;
-    return !mdcr_traps(mdcr::TPM, mdcr::TPM);
+    return !mdcr_trap_el(mdcr::TPM, mdcr::TPM);
   }
   if (r.op0 != 3 || r.op1 != 3 || r.crn != 14 || el != 0) return true;
   const uint64_t k = timer_.cntkctl;
@@ -483,17 +488,75 @@ bool Core::is_kept_debug_register(Sysreg r) const {
   constexpr unsigned kBreakpoints = 6, kWatchpoints = 4;
   if (r.op0 != 2 || r.op1 != 0 || r.crn != 0) return false;
   if (!((r.op2 == 5 && r.crm < kBreakpoints) || (r.op2 == 7 && r.crm < kWatchpoints))) return false;
-  return el() >= 1 && !mdcr_traps(mdcr::TDA, mdcr::TDA | mdcr::TDE);
+  return el() >= 1 && !mdcr_trap_el(mdcr::TDA, mdcr::TDA | mdcr::TDE);
 }
 
-// Whether an access from the current EL traps to EL3 by MDCR_EL3 or, at EL1 and EL0 with EL2 enabled
-// (Non-secure: the A53 has no Secure EL2), to EL2 by MDCR_EL2: one of the given bits is set (TDA for
-// the debug registers, TPM for the performance monitors; TDE in MDCR_EL2 implies TDA).
-bool Core::mdcr_traps(uint64_t el3_bits, uint64_t el2_bits) const {
+// Where MDCR_EL2/MDCR_EL3 send an access from the current EL, or 0 if they let it through: to EL2
+// (EL1 and EL0, EL2 enabled: Non-secure, as the A53 has no Secure EL2) when MDCR_EL2 has one of
+// `el2_bits`, else to EL3 (below EL3) when MDCR_EL3 has one of `el3_bits`: TDA for the debug
+// registers (and TDE in MDCR_EL2, which implies it), TPM for the performance monitors.
+int Core::mdcr_trap_el(uint64_t el3_bits, uint64_t el2_bits) const {
   const int el = this->el();
-  if (el < 3 && (read_sysreg(sysreg::MDCR_EL3) & el3_bits)) return true;
   const bool el2_enabled = read_sysreg(sysreg::SCR_EL3) & route::SCR_NS;
-  return el < 2 && el2_enabled && (read_sysreg(sysreg::MDCR_EL2) & el2_bits);
+  if (el < 2 && el2_enabled && (read_sysreg(sysreg::MDCR_EL2) & el2_bits)) return 2;
+  if (el < 3 && (read_sysreg(sysreg::MDCR_EL3) & el3_bits)) return 3;
+  return 0;
+}
+
+// ---- registers the engine lacks --------------------------------------------------------------
+// Registers of the Cortex-A53 as QEMU 7.2 models it that Unicorn 2.1 (QEMU 5.0) does not have:
+// MDCCSR_EL0, the A53's own L2CTLR/L2ECTLR/L2ACTLR/CPUACTLR/CPUECTLR/CPUMERRSR/L2MERRSR_EL1, and PMU
+// event counters 4 and 5 (the A53 has 6; QEMU 5.0 modelled 4). The engine refuses them when it
+// translates them, so the hooks answer them whole: the access rules as QEMU 7.2 checks them, the
+// value, and the step past the instruction (after such a refusal the engine goes on wherever a hook
+// put PC: docs/unicorn.md). Counters 4 and 5 keep what is written and do not count.
+namespace {
+constexpr Sysreg kImpDefRegisters[] = {{3, 1, 11, 0, 2}, {3, 1, 11, 0, 3}, {3, 1, 15, 0, 0}, {3, 1, 15, 2, 0},
+                                       {3, 1, 15, 2, 1}, {3, 1, 15, 2, 2}, {3, 1, 15, 2, 3}};
+// PMEVCNTR4/5_EL0 (CRm 8, op2 4/5) and PMEVTYPER4/5_EL0 (CRm 12): index 0-3 into Core::pmu_extra_.
+constexpr int pmu_extra_index(Sysreg r) {
+  if (r.op0 != 3 || r.op1 != 3 || r.crn != 14 || (r.crm != 8 && r.crm != 12) || (r.op2 != 4 && r.op2 != 5)) return -1;
+  return (r.crm == 12 ? 2 : 0) + (r.op2 - 4);
+}
+}  // namespace
+
+bool Core::is_missing_register(Sysreg r) {
+  return r == sysreg::MDCCSR_EL0 || pmu_extra_index(r) >= 0 ||
+         std::find(std::begin(kImpDefRegisters), std::end(kImpDefRegisters), r) != std::end(kImpDefRegisters);
+}
+
+// One MRS (`read`) or MSR of a register is_missing_register() names, Rt = `rt`, MSR value `value`.
+// False hands it back to the engine, which raises UNDEFINED (EL0 for the EL1 registers, an MSR of
+// MDCCSR_EL0); true when it ran (PC past it) or trapped (PC at the vector).
+bool Core::answer_missing_register(Sysreg r, bool read, uc_arm64_reg rt, uint64_t value) {
+  const int el = this->el();
+  uint64_t result = 0;
+  int trap_el = 0;
+  if (r == sysreg::MDCCSR_EL0) {  // read-only, reads 0 (no debug communications channel); like QEMU 7.2,
+    if (!read) return false;      // EL0 may read it whatever MDSCR_EL1.TDCC says
+    trap_el = mdcr_trap_el(mdcr::TDA, mdcr::TDA | mdcr::TDE);
+  } else if (const int i = pmu_extra_index(r); i >= 0) {  // QEMU 7.2's pmreg_access(_xevcntr)
+    const uint64_t user = el == 0 ? read_sysreg(sysreg::PMUSERENR_EL0) : 0;
+    const bool counter_read_allowed = read && i < 2 && (user & 8);  // PMUSERENR_EL0.ER: no further checks
+    if (!counter_read_allowed) trap_el = el == 0 && !(user & 1) ? 1 : mdcr_trap_el(mdcr::TPM, mdcr::TPM);
+    if (!trap_el && read) result = pmu_extra_[i];
+    if (!trap_el && !read) pmu_extra_[i] = value & (i < 2 ? 0xffffffffu : 0xfe00ffffu);  // as QEMU 7.2 keeps them
+  } else {  // the A53's own registers: EL1 and up, L2CTLR_EL1 says 4 cores, the rest read 0, writes ignored
+    if (el == 0) return false;
+    result = r == sysreg::L2CTLR_EL1 ? 3u << 24 : 0;
+  }
+  const uint64_t at = pc();  // the engine wrote the instruction's address before calling the hook
+  if (trap_el) {             // a trapped MSR/MRS (EC 0x18), the register and Rt in the ISS
+    const uint32_t rt_number = read_u32(at).value_or(0x1f) & 0x1f;
+    const uint64_t iss = uint64_t(r.op0) << 20 | uint64_t(r.op2) << 17 | uint64_t(r.op1) << 14 | uint64_t(r.crn) << 10 |
+                         rt_number << 5 | uint64_t(r.crm) << 1 | (read ? 1 : 0);
+    enter_sync({ExceptionKind::Sync, trap_el, at, true, uint64_t(0x18) << 26 | 1u << 25 | iss, false, 0}, el);
+    return true;
+  }
+  if (read && rt != UC_ARM64_REG_XZR) uc_reg_write(uc_, rt, &result);
+  set_reg(UC_ARM64_REG_PC, at + 4);
+  stepped_past_ = true;  // (the engine goes on from there, within this run or, if it returns, the next)
+  return true;
 }
 
 std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
@@ -506,6 +569,10 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
   if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
   if (r == sysreg::CNTPCT_EL0 || r == sysreg::CNTVCT_EL0) return now;
   if (r == sysreg::PMCCNTR_EL0) return cycles_;
+  // QEMU 7.2's Cortex-A53 on raspi3b (and the A53's TRM): PMCR_EL0.IDCODE = 3 and N = 6 event counters
+  // (Unicorn says 0 and 4; the writable bits are the engine's), CBAR_EL1 = the peripheral base.
+  if (r == sysreg::PMCR_EL0) return (read_sysreg(sysreg::PMCR_EL0) & ~uint64_t(0xfff800)) | 0x033000;
+  if (r == sysreg::CBAR_EL1) return Core::kMmioBase;
   if (r == sysreg::CNTP_CTL_EL0) return timer_.phys.read_ctl(now);
   if (r == sysreg::CNTP_CVAL_EL0) return timer_.phys.cval;
   if (r == sysreg::CNTP_TVAL_EL0) return timer_.phys.read_tval(now);

@@ -3,6 +3,7 @@
 // other cores, MMIO routed to the bus, semihosting, and an instruction budget per slice.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -160,7 +161,9 @@ class Core {
   bool serve_msr(Sysreg r, uint64_t value);
   bool may_serve(Sysreg r) const;
   bool is_kept_debug_register(Sysreg r) const;
-  bool mdcr_traps(uint64_t el3_bits, uint64_t el2_bits) const;
+  int mdcr_trap_el(uint64_t el3_bits, uint64_t el2_bits) const;
+  static bool is_missing_register(Sysreg r);
+  bool answer_missing_register(Sysreg r, bool read, uc_arm64_reg rt, uint64_t value);
   void stop(StopReason r);
   void fatal(const std::string& what);
   void trace(EventKind k, std::string details);
@@ -194,6 +197,7 @@ class Core {
   // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
   static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;
   bool flush_tlb_ = false, invalidate_all_code_ = false;
+  bool stepped_past_ = false;  // answer_missing_register moved PC past an instruction
   bool own_code_stale_ = false;  // this core ran an IC instruction: drop its translations before going on
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
@@ -213,6 +217,7 @@ class Core {
   struct FpTrapRegs {
     uint64_t cpacr = 0, cptr_el2 = 0, cptr_el3 = 0;
   } fp_regs_;
+  std::array<uint64_t, 4> pmu_extra_{};  // PMEVCNTR4/5_EL0, PMEVTYPER4/5_EL0 (answer_missing_register)
   std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
   std::optional<PendingTrap> trap_at_;  // an instruction chemu traps, after the instructions before it
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil

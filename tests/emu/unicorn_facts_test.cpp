@@ -297,6 +297,27 @@ TEST_F(UnicornFacts, SkippingARefusedSysregAccessRerunsTheBlock) {
   EXPECT_EQ(e.pc(), 0x1000u);
 }
 
+// Catches: a change in how chemu answers registers the engine lacks (MDCCSR_EL0, the A53's own
+// L2CTLR_EL1...): after skipping an access it refused when translating, the engine goes on wherever the
+// hook put PC (its exit-request tail keeps a PC the host wrote), not at the block's start.
+TEST_F(UnicornFacts, SkippingARefusedSysregAccessAfterAPcWriteGoesOnThere) {
+  Engine e(ram);
+  constexpr uint32_t ADD_X2_1 = 0x91000442, MRS_X0_S3_1_C11_C0_2 = 0xd539b040;  // mrs x0, l2ctlr_el1
+  put(0x1000, {ADD_X2_1, MRS_X0_S3_1_C11_C0_2, ADD_X2_1, SVC_0});
+  uc_hook h;
+  auto mrs = +[](uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg*, void*) -> uint32_t {
+    const uint64_t v = 0x3000000, next = ucx::read_reg(uc, UC_ARM64_REG_PC) + 4;
+    uc_reg_write(uc, reg, &v);
+    uc_reg_write(uc, UC_ARM64_REG_PC, &next);
+    return 1;
+  };
+  ASSERT_EQ(uc_hook_add(e.uc, &h, UC_HOOK_INSN, reinterpret_cast<void*>(mrs), nullptr, 1, 0, UC_ARM64_INS_MRS), UC_ERR_OK);
+  e.run(0x1000);
+  EXPECT_EQ(e.intno, 2u) << "the SVC after the MRS was not reached";
+  EXPECT_EQ(e.x(0), 0x3000000u);
+  EXPECT_EQ(e.x(2), 2u) << "each ADD ran once";
+}
+
 // Catches: trusting the engine for FP traps: with CPACR_EL1.FPEN = 0 an FP instruction still runs.
 TEST_F(UnicornFacts, FpRunsWhateverCpacrSays) {
   Engine e(ram);
