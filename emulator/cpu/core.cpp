@@ -465,6 +465,11 @@ bool Core::may_serve(Sysreg r) const {
   return true;
 }
 
+uint64_t Core::read_system_counter() {
+  cycles_ = host_.counter_read(id_, cycles_);
+  return counter_now();
+}
+
 // chemu's copies of engine registers (the FP trap controls, CNTKCTL_EL1 for the EL0 timer rules,
 // TTBR0_EL1 for the block cache) are re-read from the engine after an MSR to one of them, at the next
 // block: the MSR hook runs before the engine's permission check, so the written value is not known to
@@ -564,7 +569,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
     auto it = debug_regs_.find(r.key());
     return it == debug_regs_.end() ? 0 : it->second;  // reset value 0 (disabled)
   }
-  const uint64_t now = counter_now();
+  const uint64_t now = is_generic_timer_register(r) ? read_system_counter() : counter_now();
   if (r == sysreg::MPIDR_EL1) return 0x80000000u | uint64_t(id_);  // uniprocessor bit clear, Aff0 = core
   if (r == sysreg::CNTFRQ_EL0) return GenericTimer::kFrequency;
   if (r == sysreg::CNTPCT_EL0 || r == sysreg::CNTVCT_EL0) return now;
@@ -584,7 +589,7 @@ std::optional<uint64_t> Core::serve_mrs(Sysreg r) {
 
 bool Core::serve_msr(Sysreg r, uint64_t v) {
   if (is_kept_debug_register(r)) return debug_regs_[r.key()] = v, true;
-  const uint64_t now = counter_now();
+  const uint64_t now = is_generic_timer_register(r) ? read_system_counter() : counter_now();
   if (r == sysreg::TTBR0_EL1 || r == sysreg::CPACR_EL1 || r == sysreg::CPTR_EL2 || r == sysreg::CPTR_EL3 ||
       r == sysreg::CNTKCTL_EL1)
     return after_block_ |= kAfterCopiedRegisterWrite, false;  // the engine writes it (or traps); the copy follows

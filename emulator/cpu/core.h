@@ -44,6 +44,10 @@ class CoreHost {
   virtual void console_write(int core, std::string_view text) = 0;      // semihosting output
   virtual void fatal_guest_error(int core, const std::string& what) = 0;  // ends the run
   virtual Tracer& tracer() = 0;
+  // The system counter is one for all cores: a core reading it at `cycle` must not see less than any
+  // core has seen. Returns the cycle the reader has to be at (a core behind catches up, as a stalled
+  // core would).
+  virtual uint64_t counter_read(int core, uint64_t cycle) = 0;
 };
 
 class Core {
@@ -173,6 +177,7 @@ class Core {
     host_.tracer().emit(id_, cycles_, k, details, std::forward<Args>(args)...);
   }
   uint64_t counter_now() const { return GenericTimer::count_at(cycles_); }
+  uint64_t read_system_counter();  // counter_now() after catching up with the other cores' reads
   TranslationRegs translation_regs() const;
 
   struct MmioWindow {

@@ -71,6 +71,10 @@ namespace mdcr {
 constexpr uint64_t TPM = 1u << 6, TDE = 1u << 8, TDA = 1u << 9;
 }
 
+// CNTFRQ, CNTPCT, CNTVCT and the EL0 timers CNTP_*/CNTV_* (op0 = 3, op1 = 3, CRn = 14): what the
+// system counter's value decides.
+inline constexpr bool is_generic_timer_register(const Sysreg& r) { return r.op0 == 3 && r.op1 == 3 && r.crn == 14; }
+
 // SYS instructions that need propagating to the other cores: instruction-cache or TLB maintenance.
 inline constexpr bool is_ic_maintenance(const Sysreg& r) { return r.op0 == 1 && r.op1 <= 3 && r.crn == 7 && (r.crm == 1 || r.crm == 5); }
 inline constexpr bool is_tlb_maintenance(const Sysreg& r) { return r.op0 == 1 && r.crn == 8; }

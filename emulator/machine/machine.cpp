@@ -326,6 +326,13 @@ void Machine::code_maintenance(int core, std::optional<uint64_t> page) {
     if (c->id() != core) c->queue_code_invalidation(page);
 }
 
+// Reads of the one system counter are monotonic in execution order across all cores: a core whose
+// own clock is behind the latest read catches up to it before reading.
+uint64_t Machine::counter_read(int, uint64_t cycle) {
+  counter_seen_ = std::max(counter_seen_, cycle);
+  return counter_seen_;
+}
+
 void Machine::semihost_exit(int, int status) {
   if (!result_) result_ = RunResult{RunResult::End::GuestExit, status, ""};
 }

@@ -93,6 +93,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void semihost_exit(int core, int status) override;
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
+  uint64_t counter_read(int core, uint64_t cycle) override;
   // GuestErrorLog
   void guest_error(int core, std::string_view device, std::string_view what) override;
 
@@ -136,6 +137,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
+  uint64_t counter_seen_ = 0;  // the latest cycle at which any core read the system counter
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
   std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
 };

@@ -130,6 +130,22 @@ TEST(MachineSnippet, RegistersUnicornLacksAreAnswered) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: CNTPCT going backwards across cores (each core's counter followed its own cycles, so under
+// pct, which lets cores drift apart, a read after another core's read could return less).
+TEST(MachineSnippet, CounterNeverDecreasesAcrossCores) {
+  for (SchedPolicy policy : {SchedPolicy::Pct, SchedPolicy::Random, SchedPolicy::RoundRobin}) {
+    for (uint64_t seed : {1, 2, 3}) {
+      MachineConfig config = quiet_config();
+      config.sched = policy, config.seed = seed, config.quantum = 500;  // many switches inside the loop
+      Machine m(config);
+      m.load(std::string(CHEMU_SNIPPET_DIR) + "/counter_monotonic.elf");
+      const RunResult r = m.run();
+      EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+      EXPECT_EQ(r.exit_code, 0) << "policy " << int(policy) << " seed " << seed;
+    }
+  }
+}
+
 // Catches: console input not reaching the PL011 receive path (FR.RXFE, DR).
 TEST(MachineSnippet, UartReceivesConsoleInput) {
   Machine m(quiet_config());
