@@ -157,6 +157,7 @@ RunResult Machine::run() {
       break;
     }
     Core& c = core(s.core);
+    catch_up_expired_timer(c);
     deliver_irq(c);
     uint64_t budget = s.budget;
     if (config_.max_instructions) budget = std::min(budget, config_.max_instructions - total_instructions_);
@@ -198,6 +199,16 @@ void Machine::on_console_line(int core, std::string_view line, UartPort port) {
 }
 
 // Interrupts are taken only here, at the start of a slice: the trace records exactly where.
+// One system counter: a core's generic timer fires against the counter that every core reads, not
+// only against the core's own clock. A core behind the latest read whose timer deadline that read has
+// passed was stalled past it (pct keeps a runnable core waiting up to PctInterleaver::kMaxWaitBound
+// slices): its clock moves to the deadline, so the interrupt is taken now, as the chip would.
+void Machine::catch_up_expired_timer(Core& c) {
+  if (c.cycles() >= counter_seen_) return;
+  const std::optional<uint64_t> due = c.next_timer_deadline(local_intc_.routed_timers(c.id()));
+  if (due && *due <= counter_seen_) c.advance_to(*due);
+}
+
 void Machine::deliver_irq(Core& c) {
   const uint32_t sources = sample_irq_lines(c);
   if (sources && c.irq_takeable()) c.take_irq(sources);

@@ -102,6 +102,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void release_spin_table_cores(int by_core);
   void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
+  void catch_up_expired_timer(Core& c);
   void deliver_irq(Core& c);
   uint32_t sample_irq_lines(const Core& c);
   void wake_waiting_cores();

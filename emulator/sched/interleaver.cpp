@@ -37,23 +37,21 @@ PctInterleaver::PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, 
 
 Slice PctInterleaver::next(const Runnable& runnable) {
   ++step_;
-  auto top = [&](int except) {
+  auto top = [&] {
     int best = -1;
     for (int c = 0; c < kNumCores; ++c)
-      if (runnable[size_t(c)] && c != except && (best < 0 || priority_[size_t(c)] > priority_[size_t(best)])) best = c;
+      if (runnable[size_t(c)] && (best < 0 || priority_[size_t(c)] > priority_[size_t(best)])) best = c;
     return best;
   };
   while (next_change_ < change_points_.size() && change_points_[next_change_] <= step_)
-    priority_[size_t(top(-1))] = ++next_change_;  // the i-th change point leaves priority i
-  int core = top(-1);
-  streak_ = core == last_ ? streak_ + 1 : 1;
-  if (streak_ > kPatience) {  // yield one slice to another runnable core, drawn at random
-    int others[kNumCores], n = 0;
-    for (int c = 0; c < kNumCores; ++c)
-      if (runnable[size_t(c)] && c != core) others[n++] = c;
-    if (n > 0) core = others[rng_.below(uint64_t(n))], streak_ = 0;
-  }
-  last_ = core;
+    priority_[size_t(top())] = ++next_change_;  // the i-th change point leaves priority i
+  int core = top();
+  int longest = -1;  // the runnable core that has waited longest, if that is kMaxWait slices or more
+  for (int c = 0; c < kNumCores; ++c)
+    if (runnable[size_t(c)] && waited_[size_t(c)] >= kMaxWait && (longest < 0 || waited_[size_t(c)] > waited_[size_t(longest)]))
+      longest = c;
+  if (longest >= 0) core = longest;
+  for (int c = 0; c < kNumCores; ++c) waited_[size_t(c)] = runnable[size_t(c)] && c != core ? waited_[size_t(c)] + 1 : 0;
   return {core, quantum_};
 }
 

@@ -53,8 +53,10 @@ class RandomInterleaver final : public Interleaver {
 // `pct`: probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010). Cores get distinct random
 // priorities above `depth`; the highest-priority runnable core runs. At depth-1 change points drawn
 // from [1, steps] the running core drops to priority i (the i-th change point), below all initial ones.
-// PCT assumes a waiting thread blocks; a guest core that spin-waits never does, so after kPatience
-// slices in a row the top core yields one slice to another runnable core drawn at random.
+// PCT assumes a waiting thread blocks; a guest core that spin-waits never does, and a core kept from
+// running is a core stalled, which a real chip bounds. So no runnable core waits more than
+// kMaxWaitBound slices: once one has waited kMaxWait slices in a row, the core that has waited longest
+// runs one slice (the lowest-numbered on a tie). At most kNumCores - 1 cores can be due before it.
 class PctInterleaver final : public Interleaver {
  public:
   PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps);
@@ -67,9 +69,11 @@ class PctInterleaver final : public Interleaver {
   std::vector<uint64_t> change_points_;  // sorted step numbers
   uint64_t step_ = 0;
   size_t next_change_ = 0;
-  int last_ = -1;
-  unsigned streak_ = 0;
-  static constexpr unsigned kPatience = 8;
+  std::array<uint64_t, kNumCores> waited_{};  // slices each core has been runnable without running
+
+ public:
+  static constexpr uint64_t kMaxWait = 24;
+  static constexpr uint64_t kMaxWaitBound = kMaxWait + kNumCores - 1;
 };
 
 // One slice as it ran: the record `--schedule-out` writes and `--schedule-in` replays.
