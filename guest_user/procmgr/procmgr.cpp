@@ -60,6 +60,7 @@ extern "C" int main() {
     ok = test_pinned_threads() && ok;
     ok = test_yield_loop() && ok;
     ok = test_migration() && ok;
+    ok = test_counter_across_migrations() && ok;
     bench_yield_pingpong();
     ok = run_children() && ok;
     ok = run_ipc_tests() && ok;

@@ -8,5 +8,6 @@ bool test_many_threads();      // also prints "Sched test load spread: ..."
 bool test_pinned_threads();
 bool test_yield_loop();
 bool test_migration();
+bool test_counter_across_migrations();
 // Measurement, not a test: prints "yield ping-pong: ... ns per switch" (see bench/sched_cost.py).
 void bench_yield_pingpong();
