@@ -67,8 +67,9 @@ class Core {
     StopReason reason;
   };
   // Runs until `budget` instructions retire or the cycle counter reaches `deadline` (both checked at
-  // block boundaries), or the core waits or halts.
-  SliceResult run(uint64_t budget, uint64_t deadline = ~0ull);
+  // block boundaries), or the core waits or halts. An `exact` budget is never passed: the block that
+  // would cross it runs only up to it (for --max-instructions; a slice's quantum may overshoot).
+  SliceResult run(uint64_t budget, uint64_t deadline = ~0ull, bool exact = false);
   // Takes an IRQ now (between slices): the host's exception entry through VBAR_ELx + 0x80/0x280/0x480,
   // at the EL that SCR_EL3 and HCR_EL2 route it to.
   void take_irq(uint32_t sources);
@@ -132,6 +133,7 @@ class Core {
     bool undefined;  // UNDEFINED (is_chemu_undefined), else the FP/SIMD access trap
   };
   void take_pending_trap(const PendingTrap& trap);
+  void cut_at_budget(uint64_t addr);
   void take_undefined(uint64_t at);
   void settle_previous_block(uint64_t addr);
   bool pass_wfe(uint8_t flags);
@@ -220,6 +222,8 @@ class Core {
   std::array<uint64_t, 4> pmu_extra_{};  // PMEVCNTR4/5_EL0, PMEVTYPER4/5_EL0 (answer_missing_register)
   std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
   std::optional<PendingTrap> trap_at_;  // an instruction chemu traps, after the instructions before it
+  bool exact_budget_ = false;
+  std::optional<uint64_t> cut_at_;  // an exact budget ends the slice here, inside a block
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };
 

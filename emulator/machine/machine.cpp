@@ -158,11 +158,12 @@ RunResult Machine::run() {
     }
     Core& c = core(s.core);
     deliver_irq(c);
-    uint64_t budget = s.budget;
-    if (config_.max_instructions) budget = std::min(budget, config_.max_instructions - total_instructions_);
+    // The slice that would pass --max-instructions stops exactly there, inside a block if need be.
+    const uint64_t left = config_.max_instructions ? config_.max_instructions - total_instructions_ : ~0ull;
+    const uint64_t budget = std::min(s.budget, left);
     const uint64_t start = c.cycles();
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
-    const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
+    const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull), budget == left);
     total_instructions_ += res.instructions;
     if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);

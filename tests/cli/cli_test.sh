@@ -82,6 +82,12 @@ PY
     words "$tmp/spin.img" 14000000                      # b .
     expect 4 "stopped after 0.010 virtual seconds" -- --max-time 0.01 "$tmp/spin.img"
     expect 2 "--max-time" -- --max-time 0 "$tmp/spin.img"
+    # --max-instructions stops at exactly N, even inside a long block: 1000 NOPs translate to blocks of
+    # up to 256 instructions (catches a limit checked only at block boundaries, which overshot by up to 255).
+    python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<I", 0xd503201f) * 1000 + struct.pack("<i", 0x17ffffff - 999))' >"$tmp/nops.img"
+    for n in 1 100 255 257 1001 5003; do
+      expect 4 "stopped after $n instructions \\(" -- --max-instructions $n "$tmp/nops.img"
+    done
     "$chemu" --until-line "hello from" "$guests/uart_hello.elf" >"$tmp/out" 2>&1 </dev/null
     got=$?
     # Catches: output after the matching line (the slice must end at that line), or a non-zero exit.
