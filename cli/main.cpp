@@ -2,6 +2,7 @@
 // an exit code: the guest's own status, 2 for bad input, 3 for guest misbehaviour, 4 for a limit.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "validators.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/machine.h"
 #include "machine/png.h"
@@ -21,7 +23,12 @@
 
 namespace {
 
+namespace cli = chemu::cli;
+
 constexpr int kExitUsage = 2;
+constexpr uint64_t kMaxQuantum = uint64_t(1) << 40;
+// --max-time in cycles must fit in 64 bits: 2^64 cycles at 1.2 GHz is 487 years.
+constexpr double kMaxSeconds = 1e10;
 
 // The image `chemu` boots when none is named: the shipped kernel, else the demo guest.
 std::string default_image() {
@@ -66,19 +73,22 @@ int main(int argc, char** argv) {
   app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
       ->check(CLI::IsMember({"auto", "spin-table", "all"}));
   app.add_option("--entry-el", config.entry_el, "exception level the cores start at: 3 (default for ELF, as QEMU), 2 (default for raw images), or 1")
-      ->check(CLI::Range(1, 3));
-  app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
+      ->check(cli::whole_number(1, 3));
+  app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(cli::whole_number(1, kMaxQuantum));
   app.add_option("--sched", sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
       ->check(CLI::IsMember({"rr", "random", "pct"}));
-  app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving");
-  app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(CLI::Range(1u, 64u));
-  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
+  app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving")
+      ->check(cli::whole_number(0, UINT64_MAX));
+  app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(cli::whole_number(1, 64));
+  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")
+      ->check(cli::whole_number(1, kMaxQuantum));
   app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
   app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
-  app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
+  app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after exactly this many instructions in all")
+      ->check(cli::whole_number(1, UINT64_MAX));
   double max_time = 0;
   app.add_option("--max-time", max_time, "stop (exit code 4) once virtual time reaches SECONDS (the cores' clock, 1.2 GHz)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::seconds(kMaxSeconds));
   app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
   app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
@@ -105,7 +115,8 @@ int main(int argc, char** argv) {
   config.record_schedule = !schedule_out.empty();
   config.spin_skip = !no_spin_skip;
   if (image.empty()) image = default_image();
-  config.max_cycles = uint64_t(max_time * double(chemu::GenericTimer::kCpuHz));
+  // Rounded up: a time shorter than a cycle still stops the run (0 would mean no limit).
+  if (max_time > 0) config.max_cycles = uint64_t(std::ceil(max_time * double(chemu::GenericTimer::kCpuHz)));
   if (!schedule_in.empty()) {
     try {
       config.replay = chemu::parse_schedule(read_file(schedule_in));

@@ -39,6 +39,34 @@ case $case_name in
     expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
     expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
     ;;
+  bad-options)
+    # Every option value out of its range is refused with one line naming the option, never clamped
+    # or wrapped (catches CLI11's strtoull taking -1 as 2^64-1, clamping past 2^64-1, or 'nan' passing
+    # a range check, and a --max-time below one cycle meaning no limit).
+    img="$guests/uart_hello.elf"
+    expect 2 "^chemu: --seed: '18446744073709551616' is not a whole number from 0 to 18446744073709551615" -- --seed 18446744073709551616 "$img"
+    expect 2 "^chemu: --seed: '-1' is not a whole number" -- --seed -1 "$img"
+    expect 2 "^chemu: --seed: '99999999999999999999999' is not" -- --seed 99999999999999999999999 "$img"
+    "$chemu" --seed 18446744073709551615 "$img" >/dev/null || { echo "FAIL: the largest seed is refused"; exit 1; }
+    expect 2 "^chemu: --quantum: '-5' is not a whole number from 1 to" -- --quantum -5 "$img"
+    expect 2 "^chemu: --quantum: '0' is not" -- --quantum 0 "$img"
+    expect 2 "^chemu: --quantum: '1.5' is not" -- --quantum 1.5 "$img"
+    expect 2 "^chemu: --pct-depth: '0' is not a whole number from 1 to 64" -- --sched pct --pct-depth 0 "$img"
+    expect 2 "^chemu: --pct-depth: '65' is not" -- --sched pct --pct-depth 65 "$img"
+    expect 2 "^chemu: --pct-steps: '0' is not" -- --sched pct --pct-steps 0 "$img"
+    expect 2 "^chemu: --entry-el: '4' is not a whole number from 1 to 3" -- --entry-el 4 "$img"
+    expect 2 "^chemu: --entry-el: '0' is not" -- --entry-el 0 "$img"
+    expect 2 "^chemu: --entry-el: 'x' is not" -- --entry-el x "$img"
+    expect 2 "^chemu: --max-instructions: '0' is not a whole number from 1" -- --max-instructions 0 "$img"
+    expect 2 "^chemu: --max-instructions: '-1' is not" -- --max-instructions -1 "$img"
+    expect 2 "^chemu: --max-time: 'nan' is not a number of seconds" -- --max-time nan "$img"
+    expect 2 "^chemu: --max-time: 'inf' is not" -- --max-time inf "$img"
+    expect 2 "^chemu: --max-time: '-1' is not" -- --max-time -1 "$img"
+    expect 2 "^chemu: --max-time: '1e300' is not" -- --max-time 1e300 "$img"
+    expect 2 "^chemu: --sched: " -- --sched fifo "$img"
+    words "$tmp/spin.img" 14000000                      # b .
+    expect 4 "stopped after 0.000 virtual seconds" -- --max-time 1e-12 "$tmp/spin.img"
+    ;;
   segment-outside-ram)
     # Patch uart_hello's first program header so its physical address lies past RAM.
     python3 - "$guests/uart_hello.elf" "$tmp/far.elf" <<'PY'
