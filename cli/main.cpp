@@ -17,6 +17,7 @@
 
 #include "validators.h"
 #include "cpu/unicorn_compat.h"
+#include "machine/bounded_read.h"
 #include "machine/machine.h"
 #include "machine/png.h"
 #include "trace/perfetto_sink.h"
@@ -40,15 +41,16 @@ std::string default_image() {
   return "build/guest/kernel.img";
 }
 
-std::string read_stream(std::istream& in) {
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// The UART input is held in memory for the whole run; a schedule file is read whole before it.
+constexpr uint64_t kMaxInputBytes = 16 << 20;
+constexpr uint64_t kMaxScheduleBytes = 256 << 20;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return read_stream(in);
+// `path` whole ('-': stdin), or an InputError naming the option and its limit.
+std::string read_option_file(const std::string& option, const std::string& path, uint64_t limit) {
+  const std::string what = option + " file";
+  std::optional<std::string> bytes = path == "-" ? chemu::read_bounded_stdin(limit, what) : chemu::read_bounded(path, limit, what);
+  if (!bytes) throw chemu::InputError(fmt::format("{} '{}' is larger than {}'s limit of {} bytes", what, path, option, limit));
+  return std::move(*bytes);
 }
 
 bool write_file(const std::string& path, const std::string& text) {
@@ -119,7 +121,9 @@ int main(int argc, char** argv) {
   if (max_time > 0) config.max_cycles = uint64_t(std::ceil(max_time * double(chemu::GenericTimer::kCpuHz)));
   if (!schedule_in.empty()) {
     try {
-      config.replay = chemu::parse_schedule(read_file(schedule_in));
+      config.replay = chemu::parse_schedule(read_option_file("--schedule-in", schedule_in, kMaxScheduleBytes));
+    } catch (const chemu::InputError& e) {
+      return fail(e.what());
     } catch (const std::exception& e) {
       return fail(fmt::format("{}: {}", schedule_in, e.what()));
     }
@@ -138,10 +142,7 @@ int main(int argc, char** argv) {
       if (!f) return fail(fmt::format("cannot write Perfetto file '{}'", perfetto_path));
       machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f));
     }
-    if (!input_path.empty()) {
-      if (input_path != "-" && !std::filesystem::exists(input_path)) return fail(fmt::format("cannot read input file '{}'", input_path));
-      machine.console().feed_input(input_path == "-" ? read_stream(std::cin) : read_file(input_path));
-    }
+    if (!input_path.empty()) machine.console().feed_input(read_option_file("--input", input_path, kMaxInputBytes));
     machine.load(image);
     const chemu::RunResult r = machine.run();
     if (verbose)
@@ -156,6 +157,8 @@ int main(int argc, char** argv) {
         return fail(fmt::format("screenshot: {}", err));
     return r.exit_code;
   } catch (const chemu::ImageError& e) {
+    return fail(e.what());
+  } catch (const chemu::InputError& e) {
     return fail(e.what());
   } catch (const chemu::ucx::UnicornMismatch& e) {
     return fail(e.what());

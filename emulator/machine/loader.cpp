@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "machine/bounded_read.h"
 
 namespace chemu {
 
@@ -72,14 +72,17 @@ LoadedImage load_image_bytes(const std::string& bytes, GuestRam& ram) {
   return {kRawLoadAddress, false};
 }
 
+// The file is read only up to RAM's size: nothing larger can load, and /dev/zero never ends.
 LoadedImage load_image(const std::string& path, GuestRam& ram) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ImageError(fmt::format("cannot open image '{}': {}", path, std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ImageError(fmt::format("cannot read image '{}'", path));
+  std::optional<std::string> bytes;
   try {
-    return load_image_bytes(ss.str(), ram);
+    bytes = read_bounded(path, GuestRam::size(), "image");
+  } catch (const InputError& e) {
+    throw ImageError(e.what());
+  }
+  if (!bytes) throw ImageError(fmt::format("{}: the image is larger than RAM ({} bytes)", path, GuestRam::size()));
+  try {
+    return load_image_bytes(*bytes, ram);
   } catch (const ImageError& e) {
     throw ImageError(fmt::format("{}: {}", path, e.what()));
   }

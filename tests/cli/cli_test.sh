@@ -10,11 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 # Writes little-endian 32-bit instruction words as a raw image.
 words() { out=$1; shift; python3 -c 'import struct,sys; sys.stdout.buffer.write(b"".join(struct.pack("<I", int(w, 16)) for w in sys.argv[1:]))' "$@" >"$out"; }
 
-# expect CODE PATTERN -- args: runs chemu, checks the exit code and that stderr matches PATTERN.
+# expect CODE PATTERN -- args: runs chemu (stdin from $stdin, else /dev/null), checks the exit code and
+# that stderr matches PATTERN.
 expect() {
   code=$1 pattern=$2
   shift 3
-  "$chemu" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  "$chemu" "$@" >"$tmp/out" 2>"$tmp/err" <"${stdin:-/dev/null}"
   got=$?
   if [ "$got" -ne "$code" ] || ! grep -Eq -e "$pattern" "$tmp/err"; then
     echo "FAIL: chemu $* -> exit $got (want $code), stderr:"; cat "$tmp/err"; exit 1
@@ -35,6 +36,23 @@ case $case_name in
     expect 2 "another architecture" -- /bin/sh
     head -c 100 "$guests/uart_hello.elf" >"$tmp/trunc.elf"
     expect 2 "truncated" -- "$tmp/trunc.elf"
+    expect 2 "cannot read image '/': Is a directory" -- /
+    # Inputs are read only up to a limit, judged by a regular file's size without reading it: an
+    # image larger than RAM, more than 16 MiB of --input, a schedule past 256 MiB; an endless
+    # --input (/dev/zero, or stdin from it) stops at the limit (catches reading until memory is gone).
+    truncate -s 1056964609 "$tmp/huge.img"             # RAM (0x3f000000 bytes) + 1, sparse
+    expect 2 "^chemu: $tmp/huge.img: the image is larger than RAM \\(1056964608 bytes\\)$" -- "$tmp/huge.img"
+    expect 2 "^chemu: --input file '/dev/zero' is larger than --input's limit of 16777216 bytes$" -- --input /dev/zero "$guests/uart_hello.elf"
+    stdin=/dev/zero
+    expect 2 "^chemu: --input file '-' is larger than --input's limit" -- --input - "$guests/uart_hello.elf"
+    stdin=
+    truncate -s 16777217 "$tmp/input"
+    expect 2 "^chemu: --input file '$tmp/input' is larger than --input's limit of 16777216 bytes$" -- --input "$tmp/input" "$guests/uart_hello.elf"
+    truncate -s 16777216 "$tmp/input"                  # exactly the limit is taken
+    "$chemu" --input "$tmp/input" "$guests/uart_hello.elf" >/dev/null || { echo "FAIL: 16 MiB of --input refused"; exit 1; }
+    expect 2 "^chemu: cannot open --input file '/nonexistent': No such file or directory$" -- --input /nonexistent "$guests/uart_hello.elf"
+    truncate -s 268435457 "$tmp/sched"
+    expect 2 "^chemu: --schedule-in file '$tmp/sched' is larger than --schedule-in's limit of 268435456 bytes$" -- --schedule-in "$tmp/sched" "$guests/uart_hello.elf"
     expect 2 "--quantum" -- --quantum 0 "$guests/uart_hello.elf"
     expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
     expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
