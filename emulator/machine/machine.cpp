@@ -62,6 +62,7 @@ void Machine::load_bytes(const std::string& image) { boot(load_image_bytes(image
 // As QEMU's raspi3b starts a kernel: an ELF at EL3 on every core, a raw image at EL2 on core 0 with
 // cores 1-3 in the spin table (as the Pi firmware leaves them); the config may override either.
 void Machine::boot(const LoadedImage& image) {
+  image_hash_ = image.hash;
   const bool spin = config_.boot == BootMode::SpinTable || (config_.boot == BootMode::Auto && !image.is_elf);
   entry_el_ = config_.entry_el ? config_.entry_el : image.is_elf ? 3 : 2;
   for (auto& c : cores_) {
@@ -153,11 +154,12 @@ RunResult Machine::run() {
     try {
       s = interleaver_->next(r);
     } catch (const ScheduleMismatch& e) {
-      result_ = RunResult{RunResult::End::GuestError, kExitGuestError, fmt::format("schedule replay: {}", e.what())};
+      result_ = RunResult{RunResult::End::ScheduleMismatch, kExitBadInput, fmt::format("schedule replay: {}", e.what())};
       break;
     }
     Core& c = core(s.core);
     deliver_irq(c);
+    if (replay_diverged(s, c)) break;
     // The slice that would pass --max-instructions stops exactly there, inside a block if need be.
     const uint64_t left = config_.max_instructions ? config_.max_instructions - total_instructions_ : ~0ull;
     const uint64_t budget = std::min(s.budget, left);
@@ -196,6 +198,16 @@ void Machine::on_console_line(int core, std::string_view line, UartPort port) {
   tracer_.emit(core, c.cycles(), EventKind::Limit, "until-line");
   result_ = RunResult{RunResult::End::UntilLine, 0, ""};
   c.end_slice();
+}
+
+// A replayed slice must start where it started when it was recorded: a core at another cycle runs
+// another program, or the same one with other input or options, and the schedule would steer it blind.
+bool Machine::replay_diverged(const Slice& s, const Core& c) {
+  if (!s.start_cycle || *s.start_cycle == c.cycles()) return false;
+  result_ = RunResult{RunResult::End::ScheduleMismatch, kExitBadInput,
+                      fmt::format("schedule replay: the schedule starts a slice of core {} at cycle {}, but the core is at cycle {}",
+                                  c.id(), *s.start_cycle, c.cycles())};
+  return true;
 }
 
 // Interrupts are taken only here, at the start of a slice: the trace records exactly where.

@@ -54,10 +54,11 @@ struct MachineConfig {
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset } end;
+  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset, ScheduleMismatch } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
+constexpr int kExitBadInput = 2;  // a --schedule-in that does not fit this run, found while it runs
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
 constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
@@ -81,6 +82,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
   uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
+  uint64_t image_hash() const { return image_hash_; }  // of the loaded image's bytes
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
@@ -102,6 +104,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
   void deliver_irq(Core& c);
+  bool replay_diverged(const Slice& s, const Core& c);
   uint32_t sample_irq_lines(const Core& c);
   void wake_waiting_cores();
   bool skip_idle_time();
@@ -136,6 +139,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
+  uint64_t image_hash_ = 0;
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
   std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
 };

@@ -189,6 +189,39 @@ PY
     cmp -s "$tmp/a" "$tmp/b" && cmp -s "$tmp/ha" "$tmp/hb" || { echo "FAIL: replay of seed $lose differs"; cat "$tmp/a" "$tmp/b" "$tmp/ha" "$tmp/hb"; exit 1; }
     echo "ok: seed $lose loses ($(cat "$tmp/a")), seed $keep does not; the replay matches: $(cat "$tmp/hb")"
     ;;
+  schedule-in)
+    # A schedule replays only the run it was recorded for. Malformed files, schedules recorded for
+    # another image, --input or seed, and a start cycle the replay does not reach are refused with one
+    # line and exit 2 (catches: a replay steering another program blind, a negative number wrapped to
+    # 2^64-1, a v1 file without its header taken as slices).
+    img="$guests/race.elf"
+    "$chemu" --sched random --seed 3 --schedule-out "$tmp/s" "$img" >/dev/null; [ $? -le 1 ] || { echo "FAIL: record"; exit 1; }
+    "$chemu" --schedule-in "$tmp/s" "$img" >/dev/null; [ $? -le 1 ] || { echo "FAIL: replay of its own schedule"; exit 1; }
+    header=$(head -1 "$tmp/s")
+    bad() { printf '%s\n' "$@" >"$tmp/bad"; }
+    bad "$header" "0 0 100" "1 0 x"
+    expect 2 "^chemu: $tmp/bad: schedule line 3 is not 'core start_cycle instructions' \\(core 0-3\\)$" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "0 -1 100"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "7 0 100"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "0 0 100 trailing"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "# chemu schedule v1: core start_cycle instructions" "0 0 100"
+    expect 2 "^chemu: $tmp/bad: not a chemu schedule: the first line is not 'chemu-schedule v2 " -- --schedule-in "$tmp/bad" "$img"
+    bad "$header"
+    expect 2 "^chemu: $tmp/bad: the schedule has no slices$" -- --schedule-in "$tmp/bad" "$img"
+    expect 2 "^chemu: $tmp/s was recorded for another image \\(hash [0-9a-f]{16}; .*spinlock.elf hashes to [0-9a-f]{16}\\)$" -- --schedule-in "$tmp/s" "$guests/spinlock.elf"
+    printf 'x' >"$tmp/in"
+    expect 2 "^chemu: $tmp/s was recorded with another --input \\(hash cbf29ce484222325; this one hashes to [0-9a-f]{16}\\)$" -- --schedule-in "$tmp/s" --input "$tmp/in" "$img"
+    expect 2 "^chemu: $tmp/s was recorded with --seed 3, not --seed 4$" -- --schedule-in "$tmp/s" --seed 4 "$img"
+    expect 2 "^chemu: $tmp/s was recorded with --boot auto, not --boot all$" -- --schedule-in "$tmp/s" --boot all "$img"
+    # The third slice edited to start 1000 cycles later: the replay reaches it at the recorded cycle.
+    awk 'NR == 5 { $2 += 1000 } { print }' "$tmp/s" >"$tmp/shifted"
+    expect 2 "^chemu: schedule replay: the schedule starts a slice of core [0-3] at cycle [0-9]+, but the core is at cycle [0-9]+$" -- --schedule-in "$tmp/shifted" "$img"
+    head -4 "$tmp/s" >"$tmp/short"
+    expect 2 "^chemu: schedule replay: the run went past the recorded schedule \\(2 slices\\)$" -- --schedule-in "$tmp/short" "$img"
+    ;;
   wfi-sleep-fast)
     # Ten virtual seconds asleep in WFI must not be emulated tick by tick: virtual time jumps to the
     # next deadline when every core waits. Checked on the run itself (deterministic), not host time:
