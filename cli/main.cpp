@@ -15,6 +15,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "output_file.h"
 #include "validators.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/bounded_read.h"
@@ -52,12 +53,6 @@ std::string read_option_file(const std::string& option, const std::string& path,
   std::optional<std::string> bytes = path == "-" ? chemu::read_bounded_stdin(limit, what) : chemu::read_bounded(path, limit, what);
   if (!bytes) throw chemu::InputError(fmt::format("{} '{}' is larger than {}'s limit of {} bytes", what, path, option, limit));
   return std::move(*bytes);
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return bool(out);
 }
 
 int fail(const std::string& what) {
@@ -154,19 +149,27 @@ void configure(Options& o) {
   if (o.max_time > 0) config.max_cycles = uint64_t(std::ceil(o.max_time * double(chemu::GenericTimer::kCpuHz)));
 }
 
+// What the run leaves behind once it has ended: the schedule and the screenshot.
+void write_outputs(const chemu::Machine& machine, const chemu::ScheduleHeader& header, cli::OutputFile& schedule,
+                   cli::OutputFile& screenshot) {
+  if (schedule) {
+    schedule.write(chemu::format_schedule({header, machine.schedule()}));
+    schedule.close();
+  }
+  if (screenshot) {
+    if (const std::string err = chemu::write_png(screenshot.get(), machine.screenshot()); !err.empty())
+      throw cli::OutputError(fmt::format("{}: {}", screenshot.name(), err));
+    screenshot.close();
+  }
+}
+
 int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
+  cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
+      screenshot("--screenshot", o.screenshot);
   chemu::Machine machine(o.config);
   if (o.trace_hash) machine.tracer().enable_hash();
-  if (!o.trace.empty()) {
-    std::FILE* f = o.trace == "-" ? stdout : std::fopen(o.trace.c_str(), "w");
-    if (!f) return fail(fmt::format("cannot write trace file '{}'", o.trace));
-    machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
-  }
-  if (!o.perfetto.empty()) {
-    std::FILE* f = std::fopen(o.perfetto.c_str(), "w");
-    if (!f) return fail(fmt::format("cannot write Perfetto file '{}'", o.perfetto));
-    machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f));
-  }
+  if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()));
+  if (perfetto) machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(perfetto.release(), perfetto.name()));
   const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
   machine.console().feed_input(input);
   machine.load(o.image);
@@ -177,12 +180,7 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
                machine.total_instructions(), machine.skipped_instructions());
   if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
   if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
-  const chemu::Schedule ran{recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), machine.schedule()};
-  if (!o.schedule_out.empty() && !write_file(o.schedule_out, chemu::format_schedule(ran)))
-    return fail(fmt::format("cannot write schedule file '{}'", o.schedule_out));
-  if (!o.screenshot.empty())
-    if (const std::string err = chemu::write_png(o.screenshot, machine.screenshot()); !err.empty())
-      return fail(fmt::format("screenshot: {}", err));
+  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, screenshot);
   return r.exit_code;
 }
 
@@ -218,6 +216,9 @@ int main(int argc, char** argv) {
     return fail(e.what());
   } catch (const chemu::InputError& e) {
     return fail(e.what());
+  } catch (const cli::OutputError& e) {
+    fmt::print(stderr, "chemu: {}\n", e.what());
+    return chemu::kExitOutputError;
   } catch (const chemu::ucx::UnicornMismatch& e) {
     return fail(e.what());
   } catch (const std::exception& e) {

@@ -174,10 +174,19 @@ RunResult Machine::run() {
   }
   console_.flush();
   tracer_.finish();
+  check_trace_written();
   return *result_;
 }
 
+// A trace that cannot be written ends the run (a full disk should not let a long run go on for
+// nothing), and outweighs how the run ended otherwise: the user asked for a trace and has none.
+void Machine::check_trace_written() {
+  if (result_ && result_->end == RunResult::End::OutputError) return;
+  if (std::string error = tracer_.error(); !error.empty()) result_ = RunResult{RunResult::End::OutputError, kExitOutputError, error};
+}
+
 void Machine::check_limits() {
+  check_trace_written();
   if (result_) return;
   if (config_.max_instructions && total_instructions_ >= config_.max_instructions) {
     tracer_.emit(-1, now(), EventKind::Limit, "instructions={}", total_instructions_);

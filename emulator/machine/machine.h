@@ -54,7 +54,7 @@ struct MachineConfig {
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset, ScheduleMismatch } end;
+  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset, ScheduleMismatch, OutputError } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
@@ -62,6 +62,7 @@ constexpr int kExitBadInput = 2;  // a --schedule-in that does not fit this run,
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
 constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
+constexpr int kExitOutputError = 6;  // an output file (trace, timeline, schedule, screenshot) cannot be written
 
 class Machine final : public CoreHost, public GuestErrorLog {
  public:
@@ -110,6 +111,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
   void check_limits();
+  void check_trace_written();
   void on_console_line(int core, std::string_view line, UartPort port);
   std::optional<uint64_t> deadline(const Core& c) const;
   std::optional<uint64_t> gpu_deadline(int core) const;

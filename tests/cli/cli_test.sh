@@ -20,7 +20,7 @@ expect() {
   if [ "$got" -ne "$code" ] || ! grep -Eq -e "$pattern" "$tmp/err"; then
     echo "FAIL: chemu $* -> exit $got (want $code), stderr:"; cat "$tmp/err"; exit 1
   fi
-  if [ "$code" = 2 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+  if { [ "$code" = 2 ] || [ "$code" = 6 ]; } && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
     echo "FAIL: want exactly one line on stderr:"; cat "$tmp/err"; exit 1
   fi
   echo "ok: exit $got: $(head -1 "$tmp/err")"
@@ -307,7 +307,27 @@ bad = {k: (px(*k), v) for k, v in want.items() if px(*k) != v}
 assert not bad, bad
 print(f"ok: {w}x{h} PNG, {len(want)} pixels as drawn")
 PY
-    expect 2 "screenshot: cannot open" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    expect 6 "^chemu: cannot write --screenshot file '/nonexistent/dir/fb.png': No such file or directory$" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    ;;
+  output-errors)
+    # Every output file that cannot be created or written ends the run with one line and exit 6,
+    # including a full disk, which buffered writes report only at close (catches: /dev/full exiting 0).
+    img="$guests/framebuffer.elf"
+    for opt in --trace --perfetto --schedule-out --screenshot; do
+      expect 6 "^chemu: cannot write $opt file '/dev/full': No space left on device$" -- $opt /dev/full "$img"
+      expect 6 "^chemu: cannot write $opt file '/nonexistent/dir/out': No such file or directory$" -- $opt /nonexistent/dir/out "$img"
+    done
+    "$chemu" --trace - "$img" >/dev/full 2>"$tmp/err"
+    got=$?
+    [ $got = 6 ] && [ "$(cat "$tmp/err")" = "chemu: cannot write --trace file '-': No space left on device" ] || { echo "FAIL: --trace - to a full stdout: exit $got"; cat "$tmp/err"; exit 1; }
+    echo "ok: exit 6: $(cat "$tmp/err")"
+    # A trace that fails mid-run ends the run there, not after 10^8 more instructions: the schedule
+    # (written after the run) holds only the slices run before the failure.
+    words "$tmp/count.img" 91000400 17ffffff            # add x0, x0, #1; b . -4 (no fixed point)
+    expect 6 "^chemu: cannot write --trace file '/dev/full': No space left on device$" -- --trace /dev/full --schedule-out "$tmp/s" --quantum 1000 --max-instructions 100000000 "$tmp/count.img"
+    ran=$(awk 'NR > 2 { n += $3 } END { print n }' "$tmp/s")
+    [ "$ran" -lt 1000000 ] || { echo "FAIL: the run went on for $ran instructions after the trace failed"; exit 1; }
+    echo "ok: the run stopped after $ran instructions"
     ;;
   spin-skip)
     # --no-spin-skip changes how long a run takes, never the run: the same console, exit code and
