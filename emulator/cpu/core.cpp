@@ -411,7 +411,8 @@ void Core::handle_semihosting() {
     case SYS_EXIT:
     case SYS_EXIT_EXTENDED: {
       const auto type = read_u64(arg), code = read_u64(arg + 8);
-      const int status = type == ADP_Stopped_ApplicationExit ? int(code.value_or(1)) : 1;
+      // The whole 64-bit status: the machine decides what exit code a status past 8 bits gives.
+      const int64_t status = type == ADP_Stopped_ApplicationExit ? int64_t(code.value_or(1)) : 1;
       trace(EventKind::SemihostExit, "status={}", status);
       host_.semihost_exit(id_, status);
       return stop(StopReason::Halt);

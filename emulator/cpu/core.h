@@ -40,7 +40,7 @@ class CoreHost {
   virtual void send_event(int core) = 0;                                // SEV
   virtual void tlb_maintenance(int core) = 0;                         // TLBI: to be seen by the other cores
   virtual void code_maintenance(int core, std::optional<uint64_t> page) = 0;  // IC: a physical page, or all
-  virtual void semihost_exit(int core, int status) = 0;
+  virtual void semihost_exit(int core, int64_t status) = 0;
   virtual void console_write(int core, std::string_view text) = 0;      // semihosting output
   virtual void fatal_guest_error(int core, const std::string& what) = 0;  // ends the run
   virtual Tracer& tracer() = 0;

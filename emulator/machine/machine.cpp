@@ -348,8 +348,14 @@ void Machine::code_maintenance(int core, std::optional<uint64_t> page) {
     if (c->id() != core) c->queue_code_invalidation(page);
 }
 
-void Machine::semihost_exit(int, int status) {
-  if (!result_) result_ = RunResult{RunResult::End::GuestExit, status, ""};
+// A process exit code has 8 bits, and the shell would see 256 as 0, success. A status that does not
+// fit gives exit code 1 and says so, instead of silently becoming another code.
+void Machine::semihost_exit(int, int64_t status) {
+  if (result_) return;
+  if (status >= 0 && status <= 255) result_ = RunResult{RunResult::End::GuestExit, int(status), ""};
+  else
+    result_ = RunResult{RunResult::End::GuestExit, kExitStatusOutOfRange,
+                        fmt::format("the guest exited with status {}, outside 0-255: exit code {}", status, kExitStatusOutOfRange)};
 }
 
 void Machine::console_write(int core, std::string_view text) {

@@ -58,6 +58,7 @@ struct RunResult {
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
+constexpr int kExitStatusOutOfRange = 1;  // a semihosting exit status outside 0-255 (see semihost_exit)
 constexpr int kExitBadInput = 2;  // a --schedule-in that does not fit this run, found while it runs
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
@@ -93,7 +94,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void send_event(int core) override;
   void tlb_maintenance(int core) override;
   void code_maintenance(int core, std::optional<uint64_t> page) override;
-  void semihost_exit(int core, int status) override;
+  void semihost_exit(int core, int64_t status) override;
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
   // GuestErrorLog

@@ -123,6 +123,25 @@ PY
     words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
     expect 3 "every core is waiting" -- "$tmp/idle.img"
     ;;
+  exit-status)
+    # The guest's semihosting exit status is the exit code when it fits in 0-255; any other status
+    # gives exit code 1 and one line saying so (catches 256 or 2^32 becoming 0, i.e. success).
+    # adr x1, block; mov w0, #0x18 (SYS_EXIT); hlt #0xf000; block: ADP_Stopped_ApplicationExit, status
+    status_img() { words "$tmp/exit.img" 10000061 52800300 d45e0000 00020026 00000000 "$1" "$2"; }
+    for s in 0 7 255; do
+      status_img "$(printf %x $s)" 0
+      "$chemu" "$tmp/exit.img" >/dev/null 2>"$tmp/err"; got=$?
+      [ $got = $s ] && [ ! -s "$tmp/err" ] || { echo "FAIL: status $s gave exit $got"; cat "$tmp/err"; exit 1; }
+      echo "ok: status $s: exit $got"
+    done
+    status_img 100 0
+    expect 1 "^chemu: the guest exited with status 256, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    status_img 0 1
+    expect 1 "^chemu: the guest exited with status 4294967296, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    status_img ffffffff ffffffff
+    expect 1 "^chemu: the guest exited with status -1, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: want one line"; exit 1; }
+    ;;
   limits)
     # Runs that never end by themselves end by a limit: virtual time (exit 4), or a console line (exit 0).
     words "$tmp/spin.img" 14000000                      # b .
