@@ -262,6 +262,29 @@ assert peak_mib < 400, f"peak RSS {peak_mib:.0f} MiB"
 print(f"ok: peak RSS {peak_mib:.0f} MiB")
 PY
     ;;
+  memory-bounded)
+    # A run's memory does not grow with its length: 10^6 one-block slices (--quantum 1) peak within
+    # 32 MiB of 10^4 such slices (catches every slice kept without --schedule-out: the issue's guest
+    # reached 1.6 GB). The same long run recording its schedule must grow past that margin, so the
+    # measure can see this kind of growth. Counts are fixed by --max-instructions, not by host time.
+    words "$tmp/count.img" 91000400 17ffffff            # add x0, x0, #1; b . -4: one 2-instruction block
+    python3 - "$chemu" "$tmp/count.img" "$tmp/sched" <<'PY' || exit 1
+import os, subprocess, sys
+chemu, img, sched = sys.argv[1:]
+def peak_mib(instructions, *extra):
+    p = subprocess.Popen([chemu, "--quantum", "1", "--max-instructions", str(instructions), *extra, img],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 4, status
+    return usage.ru_maxrss / 1024
+short, long_run = peak_mib(20000), peak_mib(2000000)
+recorded = peak_mib(2000000, "--schedule-out", sched)
+print(f"peak RSS: 10^4 slices {short:.0f} MiB, 10^6 slices {long_run:.0f} MiB, 10^6 recorded {recorded:.0f} MiB")
+assert long_run < short + 32, "memory grows with the number of slices"
+assert recorded > short + 32, "recording 10^6 slices did not show: the measure cannot see growth"
+print("ok")
+PY
+    ;;
   perfetto)
     # The Perfetto timeline is valid JSON with a track per core and one duration event per slice.
     "$chemu" --trace "$tmp/t.txt" --perfetto "$tmp/t.json" "$guests/timer_tick.elf" >/dev/null || { echo "FAIL: run"; exit 1; }
