@@ -1,13 +1,10 @@
 // chemu: the command-line front end. Parses options, builds a Machine, runs it, maps the outcome to
-// an exit code: the guest's own status, 2 for bad input, 3 for guest misbehaviour, 4 for a limit.
-#include <unistd.h>
-
+// an exit code: the guest's own status (1 past 0-255), 2 for bad input, 3 for guest misbehaviour, 4 for
+// a limit, 5 for a reset request, 6 for an output file that cannot be written.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -19,9 +16,9 @@
 #include "validators.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/bounded_read.h"
-#include "sched/schedule_file.h"
 #include "machine/machine.h"
 #include "machine/png.h"
+#include "sched/schedule_file.h"
 #include "trace/perfetto_sink.h"
 
 namespace {
