@@ -119,7 +119,8 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
     }
-    if (trap_at_ || cut_at_) continue;  // the block hook found an instruction chemu traps, or the exact budget's end: run up to it
+    // The block hook found an instruction chemu traps, or the end of an exact budget: run up to it.
+    if (trap_at_ || cut_at_) continue;
     if (cut_at && !entered_exception_ && !stop_ && pc() == *cut_at) {
       stop_ = StopReason::Budget;
       break;

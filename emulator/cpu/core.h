@@ -222,7 +222,7 @@ class Core {
   std::array<uint64_t, 4> pmu_extra_{};  // PMEVCNTR4/5_EL0, PMEVTYPER4/5_EL0 (answer_missing_register)
   std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
   std::optional<PendingTrap> trap_at_;  // an instruction chemu traps, after the instructions before it
-  bool exact_budget_ = false;
+  bool exact_budget_ = false;      // this slice's budget must not be passed (cut_at_budget)
   std::optional<uint64_t> cut_at_;  // an exact budget ends the slice here, inside a block
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };
