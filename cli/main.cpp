@@ -163,11 +163,11 @@ void write_outputs(const chemu::Machine& machine, const chemu::ScheduleHeader& h
 int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
       screenshot("--screenshot", o.screenshot);
+  const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
   chemu::Machine machine(o.config);
   if (o.trace_hash) machine.tracer().enable_hash();
   if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()));
   if (perfetto) machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(perfetto.release(), perfetto.name()));
-  const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
   machine.console().feed_input(input);
   machine.load(o.image);
   if (replay) check_recorded_for(*replay, o, machine.image_hash(), chemu::fnv1a64(input));

@@ -37,6 +37,11 @@ case $case_name in
     head -c 100 "$guests/uart_hello.elf" >"$tmp/trunc.elf"
     expect 2 "truncated" -- "$tmp/trunc.elf"
     expect 2 "cannot read image '/': Is a directory" -- /
+    expect 2 "--quantum" -- --quantum 0 "$guests/uart_hello.elf"
+    expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
+    expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
+    ;;
+  input-limits)
     # Inputs are read only up to a limit, judged by a regular file's size without reading it: an
     # image larger than RAM, more than 16 MiB of --input, a schedule past 256 MiB; an endless
     # --input (/dev/zero, or stdin from it) stops at the limit (catches reading until memory is gone).
@@ -53,9 +58,6 @@ case $case_name in
     expect 2 "^chemu: cannot open --input file '/nonexistent': No such file or directory$" -- --input /nonexistent "$guests/uart_hello.elf"
     truncate -s 268435457 "$tmp/sched"
     expect 2 "^chemu: --schedule-in file '$tmp/sched' is larger than --schedule-in's limit of 268435456 bytes$" -- --schedule-in "$tmp/sched" "$guests/uart_hello.elf"
-    expect 2 "--quantum" -- --quantum 0 "$guests/uart_hello.elf"
-    expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
-    expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
     ;;
   bad-options)
     # Every option value out of its range is refused with one line naming the option, never clamped
