@@ -1,12 +1,10 @@
 // chemu: the command-line front end. Parses options, builds a Machine, runs it, maps the outcome to
-// an exit code: the guest's own status, 2 for bad input, 3 for guest misbehaviour, 4 for a limit.
-#include <unistd.h>
-
+// an exit code: the guest's own status (1 past 0-255), 2 for bad input, 3 for guest misbehaviour, 4 for
+// a limit, 5 for a reset request, 6 for an output file that cannot be written.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -14,14 +12,23 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "output_file.h"
+#include "validators.h"
 #include "cpu/unicorn_compat.h"
+#include "machine/bounded_read.h"
 #include "machine/machine.h"
 #include "machine/png.h"
+#include "sched/schedule_file.h"
 #include "trace/perfetto_sink.h"
 
 namespace {
 
+namespace cli = chemu::cli;
+
 constexpr int kExitUsage = 2;
+constexpr uint64_t kMaxQuantum = uint64_t(1) << 40;
+// --max-time in cycles must fit in 64 bits: 2^64 cycles at 1.2 GHz is 487 years.
+constexpr double kMaxSeconds = 1e10;
 
 // The image `chemu` boots when none is named: the shipped kernel, else the demo guest.
 std::string default_image() {
@@ -33,21 +40,16 @@ std::string default_image() {
   return "build/guest/kernel.img";
 }
 
-std::string read_stream(std::istream& in) {
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// The UART input is held in memory for the whole run; a schedule file is read whole before it.
+constexpr uint64_t kMaxInputBytes = 16 << 20;
+constexpr uint64_t kMaxScheduleBytes = 256 << 20;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return read_stream(in);
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return bool(out);
+// `path` whole ('-': stdin), or an InputError naming the option and its limit.
+std::string read_option_file(const std::string& option, const std::string& path, uint64_t limit) {
+  const std::string what = option + " file";
+  std::optional<std::string> bytes = path == "-" ? chemu::read_bounded_stdin(limit, what) : chemu::read_bounded(path, limit, what);
+  if (!bytes) throw chemu::InputError(fmt::format("{} '{}' is larger than {}'s limit of {} bytes", what, path, option, limit));
+  return std::move(*bytes);
 }
 
 int fail(const std::string& what) {
@@ -55,39 +57,136 @@ int fail(const std::string& what) {
   return kExitUsage;
 }
 
+struct Options {
+  std::string image, boot = "auto", sched = "rr", trace, perfetto, schedule_out, schedule_in, input, screenshot;
+  double max_time = 0;
+  bool trace_hash = false, verbose = false, no_spin_skip = false;
+  chemu::MachineConfig config;
+};
+
+void add_options(CLI::App& app, Options& o) {
+  chemu::MachineConfig& config = o.config;
+  app.add_option("image", o.image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
+  app.add_option("--boot", o.boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
+      ->check(CLI::IsMember({"auto", "spin-table", "all"}));
+  app.add_option("--entry-el", config.entry_el, "exception level the cores start at: 3 (default for ELF, as QEMU), 2 (default for raw images), or 1")
+      ->check(cli::whole_number(1, 3));
+  app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(cli::whole_number(1, kMaxQuantum));
+  app.add_option("--sched", o.sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
+      ->check(CLI::IsMember({"rr", "random", "pct"}));
+  app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving")
+      ->check(cli::whole_number(0, UINT64_MAX));
+  app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(cli::whole_number(1, 64));
+  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")
+      ->check(cli::whole_number(1, kMaxQuantum));
+  app.add_option("--schedule-out", o.schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
+  app.add_option("--schedule-in", o.schedule_in, "replay a schedule written by --schedule-out (for this image, input and options)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after exactly this many instructions in all")
+      ->check(cli::whole_number(1, UINT64_MAX));
+  app.add_option("--max-time", o.max_time, "stop (exit code 4) once virtual time reaches SECONDS (the cores' clock, 1.2 GHz)")
+      ->check(cli::seconds(kMaxSeconds));
+  app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
+  app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
+  app.add_option("--input", o.input, "bytes the UART receives, read whole before the run ('-' for stdin; at most 16 MiB)");
+  app.add_option("--trace", o.trace, "write the event trace as text to FILE ('-' for stdout)");
+  app.add_option("--perfetto", o.perfetto, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
+  app.add_option("--screenshot", o.screenshot, "at exit, write what the framebuffer shows to FILE as a PNG");
+  app.add_flag("--trace-hash", o.trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
+  app.add_flag("--no-spin-skip", o.no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
+  app.add_flag("-v,--verbose", o.verbose, "log more on stderr");
+}
+
+// The recorded seed, boot mode and entry EL shape the machine a schedule steers: a replay takes them
+// from the file, and refuses a command line that asks for others.
+void adopt_recorded_options(const CLI::App& app, const chemu::ScheduleHeader& h, Options& o) {
+  const auto conflict = [&](const std::string& option, const auto& recorded, const auto& given) {
+    if (app.count(option) && recorded != given)
+      throw chemu::InputError(fmt::format("{} was recorded with {} {}, not {} {}", o.schedule_in, option, recorded, option, given));
+  };
+  conflict("--seed", h.seed, o.config.seed);
+  conflict("--boot", h.boot, o.boot);
+  conflict("--entry-el", h.entry_el, o.config.entry_el);
+  o.config.seed = h.seed, o.boot = h.boot, o.config.entry_el = h.entry_el;
+}
+
+// The header of the schedule this run records: what a replay must run to follow it.
+chemu::ScheduleHeader recorded_for(const Options& o, uint64_t image_hash, uint64_t input_hash) {
+  return {image_hash, input_hash, o.config.seed, o.boot, o.config.entry_el};
+}
+
+// A schedule is only for the image and input it was recorded with; another program would be steered
+// blind (the start-cycle check would stop it, but later and with a vaguer reason).
+void check_recorded_for(const chemu::ScheduleHeader& h, const Options& o, uint64_t image_hash, uint64_t input_hash) {
+  if (h.image_hash != image_hash)
+    throw chemu::InputError(fmt::format("{} was recorded for another image (hash {:016x}; {} hashes to {:016x})", o.schedule_in,
+                                        h.image_hash, o.image, image_hash));
+  if (h.input_hash != input_hash)
+    throw chemu::InputError(fmt::format("{} was recorded with another --input (hash {:016x}; this one hashes to {:016x})",
+                                        o.schedule_in, h.input_hash, input_hash));
+}
+
+chemu::Schedule read_schedule(const std::string& path) {
+  const std::string text = read_option_file("--schedule-in", path, kMaxScheduleBytes);
+  try {
+    return chemu::parse_schedule(text);
+  } catch (const chemu::ScheduleMismatch& e) {
+    throw chemu::InputError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+void configure(Options& o) {
+  chemu::MachineConfig& config = o.config;
+  config.boot = o.boot == "all" ? chemu::BootMode::All : o.boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
+  config.sched = o.sched == "random" ? chemu::SchedPolicy::Random : o.sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
+  config.record_schedule = !o.schedule_out.empty();
+  config.spin_skip = !o.no_spin_skip;
+  if (o.image.empty()) o.image = default_image();
+  // Rounded up: a time shorter than a cycle still stops the run (0 would mean no limit).
+  if (o.max_time > 0) config.max_cycles = uint64_t(std::ceil(o.max_time * double(chemu::GenericTimer::kCpuHz)));
+}
+
+// What the run leaves behind once it has ended: the schedule and the screenshot.
+void write_outputs(const chemu::Machine& machine, const chemu::ScheduleHeader& header, cli::OutputFile& schedule,
+                   cli::OutputFile& screenshot) {
+  if (schedule) {
+    schedule.write(chemu::format_schedule({header, machine.schedule()}));
+    schedule.close();
+  }
+  if (screenshot) {
+    if (const std::string err = chemu::write_png(screenshot.get(), machine.screenshot()); !err.empty())
+      throw cli::OutputError(fmt::format("{}: {}", screenshot.name(), err));
+    screenshot.close();
+  }
+}
+
+int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
+  cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
+      screenshot("--screenshot", o.screenshot);
+  const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
+  chemu::Machine machine(o.config);
+  if (o.trace_hash) machine.tracer().enable_hash();
+  if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()));
+  if (perfetto) machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(perfetto.release(), perfetto.name()));
+  machine.console().feed_input(input);
+  machine.load(o.image);
+  if (replay) check_recorded_for(*replay, o, machine.image_hash(), chemu::fnv1a64(input));
+  const chemu::RunResult r = machine.run();
+  if (o.verbose)
+    fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
+               machine.total_instructions(), machine.skipped_instructions());
+  if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
+  if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
+  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, screenshot);
+  return r.exit_code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
-  std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path, screenshot_path;
-  chemu::MachineConfig config;
-  bool trace_hash = false, verbose = false, no_spin_skip = false;
-  app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
-  app.add_option("--boot", boot, "how cores 1-3 start: auto (all for ELF, spin-table for raw), spin-table, all")
-      ->check(CLI::IsMember({"auto", "spin-table", "all"}));
-  app.add_option("--entry-el", config.entry_el, "exception level the cores start at: 3 (default for ELF, as QEMU), 2 (default for raw images), or 1")
-      ->check(CLI::Range(1, 3));
-  app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
-  app.add_option("--sched", sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
-      ->check(CLI::IsMember({"rr", "random", "pct"}));
-  app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving");
-  app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(CLI::Range(1u, 64u));
-  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")->check(CLI::Range(uint64_t(1), uint64_t(1) << 40));
-  app.add_option("--schedule-out", schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
-  app.add_option("--schedule-in", schedule_in, "replay a schedule written by --schedule-out")->check(CLI::ExistingFile);
-  app.add_option("--max-instructions", config.max_instructions, "stop (exit code 4) after this many instructions in all");
-  double max_time = 0;
-  app.add_option("--max-time", max_time, "stop (exit code 4) once virtual time reaches SECONDS (the cores' clock, 1.2 GHz)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
-  app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
-  app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
-  app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
-  app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
-  app.add_option("--screenshot", screenshot_path, "at exit, write what the framebuffer shows to FILE as a PNG");
-  app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
-  app.add_flag("--no-spin-skip", no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
-  app.add_flag("-v,--verbose", verbose, "log more on stderr");
+  Options o;
+  add_options(app, o);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -98,54 +197,25 @@ int main(int argc, char** argv) {
   }
   // Warnings go to stderr: stdout is the guest's console (spdlog's default logger writes to stdout).
   spdlog::set_default_logger(spdlog::stderr_color_st("chemu"));
-  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+  spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
   spdlog::set_pattern("chemu: %v");
-  config.boot = boot == "all" ? chemu::BootMode::All : boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
-  config.sched = sched == "random" ? chemu::SchedPolicy::Random : sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
-  config.record_schedule = !schedule_out.empty();
-  config.spin_skip = !no_spin_skip;
-  if (image.empty()) image = default_image();
-  config.max_cycles = uint64_t(max_time * double(chemu::GenericTimer::kCpuHz));
-  if (!schedule_in.empty()) {
-    try {
-      config.replay = chemu::parse_schedule(read_file(schedule_in));
-    } catch (const std::exception& e) {
-      return fail(fmt::format("{}: {}", schedule_in, e.what()));
-    }
-  }
-
   try {
-    chemu::Machine machine(config);
-    if (trace_hash) machine.tracer().enable_hash();
-    if (!trace_path.empty()) {
-      std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
-      if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
-      machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
+    std::optional<chemu::ScheduleHeader> replay;
+    if (!o.schedule_in.empty()) {
+      chemu::Schedule s = read_schedule(o.schedule_in);
+      adopt_recorded_options(app, s.header, o);
+      replay = s.header;
+      o.config.replay = std::move(s.slices);
     }
-    if (!perfetto_path.empty()) {
-      std::FILE* f = std::fopen(perfetto_path.c_str(), "w");
-      if (!f) return fail(fmt::format("cannot write Perfetto file '{}'", perfetto_path));
-      machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f));
-    }
-    if (!input_path.empty()) {
-      if (input_path != "-" && !std::filesystem::exists(input_path)) return fail(fmt::format("cannot read input file '{}'", input_path));
-      machine.console().feed_input(input_path == "-" ? read_stream(std::cin) : read_file(input_path));
-    }
-    machine.load(image);
-    const chemu::RunResult r = machine.run();
-    if (verbose)
-      fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
-                 machine.total_instructions(), machine.skipped_instructions());
-    if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
-    if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
-    if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))
-      return fail(fmt::format("cannot write schedule file '{}'", schedule_out));
-    if (!screenshot_path.empty())
-      if (const std::string err = chemu::write_png(screenshot_path, machine.screenshot()); !err.empty())
-        return fail(fmt::format("screenshot: {}", err));
-    return r.exit_code;
+    configure(o);
+    return run(o, replay);
   } catch (const chemu::ImageError& e) {
     return fail(e.what());
+  } catch (const chemu::InputError& e) {
+    return fail(e.what());
+  } catch (const cli::OutputError& e) {
+    fmt::print(stderr, "chemu: {}\n", e.what());
+    return chemu::kExitOutputError;
   } catch (const chemu::ucx::UnicornMismatch& e) {
     return fail(e.what());
   } catch (const std::exception& e) {

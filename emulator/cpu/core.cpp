@@ -93,8 +93,9 @@ std::string Core::where() const { return fmt::format("core {} pc={:#x} EL{}", id
 
 // ---- running a slice ------------------------------------------------------------------------
 
-Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
+Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   budget_ = budget;
+  exact_budget_ = exact;
   deadline_ = deadline;
   slice_instructions_ = 0;
   stop_.reset();
@@ -106,7 +107,8 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
     last_block_ = 0;
     // A pending trap runs the block only up to its instruction (`until` ends it there).
     const std::optional<PendingTrap> trap_at = std::exchange(trap_at_, std::nullopt);
-    running_until_ = trap_at ? std::optional(trap_at->at) : std::nullopt;
+    const std::optional<uint64_t> cut_at = std::exchange(cut_at_, std::nullopt);
+    running_until_ = trap_at ? std::optional(trap_at->at) : cut_at;
     const uc_err err = uc_emu_start(uc_, pc(), running_until_.value_or(kUntil), 0, 0);
     running_until_.reset();
     const bool invalidated = std::exchange(own_code_stale_, false);  // an IC instruction stopped the engine
@@ -117,7 +119,12 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline) {
       fatal(fmt::format("the engine stopped: {}", uc_strerror(err)));
       break;
     }
-    if (trap_at_) continue;  // the block hook found an instruction chemu traps: run up to it
+    // The block hook found an instruction chemu traps, or the end of an exact budget: run up to it.
+    if (trap_at_ || cut_at_) continue;
+    if (cut_at && !entered_exception_ && !stop_ && pc() == *cut_at) {
+      stop_ = StopReason::Budget;
+      break;
+    }
     if (trap_at && !entered_exception_ && !stop_ && pc() == trap_at->at) {
       take_pending_trap(*trap_at);
       continue;
@@ -187,6 +194,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   if (addr <= c.last_block_) [[unlikely]] c.at_backward_branch(addr);  // every loop has a backward branch
   c.last_block_ = addr;
   const BlockCache::Entry& b = c.block_info(addr, size);
+  if (c.exact_budget_ && b.instructions() > c.budget_ - c.slice_instructions_) [[unlikely]] return c.cut_at_budget(addr);
   c.flags_seen_ |= b.flags;
   using namespace block_flag;
   if ((((b.flags & kFp) && c.fp_traps_armed()) || (b.flags & kUndef)) && c.trap_before(addr, size)) [[unlikely]] return;
@@ -242,6 +250,15 @@ bool Core::trap_before(uint64_t addr, uint32_t size) {
   else trap_at_ = trap;
   uc_emu_stop(uc_);
   return true;
+}
+
+// The block at `addr` would take an exact budget past its end: it does not run now; the engine is
+// restarted with `until` at the budget's last instruction, so a shorter block is translated and runs
+// (WFE, traps and costs decided on that block, as on any other). Checked before the WFE and trap
+// checks, which would otherwise act on instructions past the budget.
+void Core::cut_at_budget(uint64_t addr) {
+  cut_at_ = addr + 4 * (budget_ - slice_instructions_);
+  uc_emu_stop(uc_);
 }
 
 void Core::take_pending_trap(const PendingTrap& trap) {
@@ -395,7 +412,8 @@ void Core::handle_semihosting() {
     case SYS_EXIT:
     case SYS_EXIT_EXTENDED: {
       const auto type = read_u64(arg), code = read_u64(arg + 8);
-      const int status = type == ADP_Stopped_ApplicationExit ? int(code.value_or(1)) : 1;
+      // The whole 64-bit status: the machine decides what exit code a status past 8 bits gives.
+      const int64_t status = type == ADP_Stopped_ApplicationExit ? int64_t(code.value_or(1)) : 1;
       trace(EventKind::SemihostExit, "status={}", status);
       host_.semihost_exit(id_, status);
       return stop(StopReason::Halt);

@@ -40,7 +40,7 @@ class CoreHost {
   virtual void send_event(int core) = 0;                                // SEV
   virtual void tlb_maintenance(int core) = 0;                         // TLBI: to be seen by the other cores
   virtual void code_maintenance(int core, std::optional<uint64_t> page) = 0;  // IC: a physical page, or all
-  virtual void semihost_exit(int core, int status) = 0;
+  virtual void semihost_exit(int core, int64_t status) = 0;
   virtual void console_write(int core, std::string_view text) = 0;      // semihosting output
   virtual void fatal_guest_error(int core, const std::string& what) = 0;  // ends the run
   virtual Tracer& tracer() = 0;
@@ -71,8 +71,9 @@ class Core {
     StopReason reason;
   };
   // Runs until `budget` instructions retire or the cycle counter reaches `deadline` (both checked at
-  // block boundaries), or the core waits or halts.
-  SliceResult run(uint64_t budget, uint64_t deadline = ~0ull);
+  // block boundaries), or the core waits or halts. An `exact` budget is never passed: the block that
+  // would cross it runs only up to it (for --max-instructions; a slice's quantum may overshoot).
+  SliceResult run(uint64_t budget, uint64_t deadline = ~0ull, bool exact = false);
   // Takes an IRQ now (between slices): the host's exception entry through VBAR_ELx + 0x80/0x280/0x480,
   // at the EL that SCR_EL3 and HCR_EL2 route it to.
   void take_irq(uint32_t sources);
@@ -136,6 +137,7 @@ class Core {
     bool undefined;  // UNDEFINED (is_chemu_undefined), else the FP/SIMD access trap
   };
   void take_pending_trap(const PendingTrap& trap);
+  void cut_at_budget(uint64_t addr);
   void take_undefined(uint64_t at);
   void settle_previous_block(uint64_t addr);
   bool pass_wfe(uint8_t flags);
@@ -225,6 +227,8 @@ class Core {
   std::array<uint64_t, 4> pmu_extra_{};  // PMEVCNTR4/5_EL0, PMEVTYPER4/5_EL0 (answer_missing_register)
   std::map<uint16_t, uint64_t> debug_regs_;  // written DBGBCRn/DBGWCRn_EL1 (is_kept_debug_register), by Sysreg::key()
   std::optional<PendingTrap> trap_at_;  // an instruction chemu traps, after the instructions before it
+  bool exact_budget_ = false;      // this slice's budget must not be passed (cut_at_budget)
+  std::optional<uint64_t> cut_at_;  // an exact budget ends the slice here, inside a block
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
 };
 

@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "machine/bounded_read.h"
+#include "sched/schedule_file.h"
 
 namespace chemu {
 
@@ -49,7 +50,7 @@ LoadedImage load_elf(const std::string& bytes, GuestRam& ram) {
   }
   if (loaded == 0) throw ImageError("ELF has no loadable segment");
   if (!entry_found) throw ImageError(fmt::format("ELF entry {:#x} is not inside a loaded segment", eh.e_entry));
-  return {entry, true};
+  return {entry, true, fnv1a64(bytes)};
 }
 
 bool looks_like_text(const std::string& bytes) {
@@ -69,17 +70,20 @@ LoadedImage load_image_bytes(const std::string& bytes, GuestRam& ram) {
   if (!GuestRam::contains(kRawLoadAddress, bytes.size()))
     throw ImageError(fmt::format("raw image of {} bytes does not fit in RAM at {:#x}", bytes.size(), kRawLoadAddress));
   ram.copy_in(kRawLoadAddress, bytes.data(), bytes.size());
-  return {kRawLoadAddress, false};
+  return {kRawLoadAddress, false, fnv1a64(bytes)};
 }
 
+// The file is read only up to RAM's size: nothing larger can load, and /dev/zero never ends.
 LoadedImage load_image(const std::string& path, GuestRam& ram) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ImageError(fmt::format("cannot open image '{}': {}", path, std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ImageError(fmt::format("cannot read image '{}'", path));
+  std::optional<std::string> bytes;
   try {
-    return load_image_bytes(ss.str(), ram);
+    bytes = read_bounded(path, GuestRam::size(), "image");
+  } catch (const InputError& e) {
+    throw ImageError(e.what());
+  }
+  if (!bytes) throw ImageError(fmt::format("{}: the image is larger than RAM ({} bytes)", path, GuestRam::size()));
+  try {
+    return load_image_bytes(*bytes, ram);
   } catch (const ImageError& e) {
     throw ImageError(fmt::format("{}: {}", path, e.what()));
   }

@@ -16,6 +16,7 @@ struct ImageError : std::runtime_error {
 struct LoadedImage {
   uint64_t entry;  // physical
   bool is_elf;
+  uint64_t hash;  // fnv1a64 of the image's bytes: what a recorded schedule was recorded for
 };
 
 constexpr uint64_t kRawLoadAddress = 0x80000;

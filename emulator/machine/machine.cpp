@@ -62,6 +62,7 @@ void Machine::load_bytes(const std::string& image) { boot(load_image_bytes(image
 // As QEMU's raspi3b starts a kernel: an ELF at EL3 on every core, a raw image at EL2 on core 0 with
 // cores 1-3 in the spin table (as the Pi firmware leaves them); the config may override either.
 void Machine::boot(const LoadedImage& image) {
+  image_hash_ = image.hash;
   const bool spin = config_.boot == BootMode::SpinTable || (config_.boot == BootMode::Auto && !image.is_elf);
   entry_el_ = config_.entry_el ? config_.entry_el : image.is_elf ? 3 : 2;
   for (auto& c : cores_) {
@@ -153,17 +154,19 @@ RunResult Machine::run() {
     try {
       s = interleaver_->next(r);
     } catch (const ScheduleMismatch& e) {
-      result_ = RunResult{RunResult::End::GuestError, kExitGuestError, fmt::format("schedule replay: {}", e.what())};
+      result_ = RunResult{RunResult::End::ScheduleMismatch, kExitBadInput, fmt::format("schedule replay: {}", e.what())};
       break;
     }
     Core& c = core(s.core);
     catch_up_expired_timer(c);
     deliver_irq(c);
-    uint64_t budget = s.budget;
-    if (config_.max_instructions) budget = std::min(budget, config_.max_instructions - total_instructions_);
+    if (replay_diverged(s, c)) break;
+    // The slice that would pass --max-instructions stops exactly there, inside a block if need be.
+    const uint64_t left = config_.max_instructions ? config_.max_instructions - total_instructions_ : ~0ull;
+    const uint64_t budget = std::min(s.budget, left);
     const uint64_t start = c.cycles();
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
-    const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull));
+    const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull), budget == left);
     total_instructions_ += res.instructions;
     if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
@@ -172,10 +175,19 @@ RunResult Machine::run() {
   }
   console_.flush();
   tracer_.finish();
+  check_trace_written();
   return *result_;
 }
 
+// A trace that cannot be written ends the run (a full disk should not let a long run go on for
+// nothing), and outweighs how the run ended otherwise: the user asked for a trace and has none.
+void Machine::check_trace_written() {
+  if (result_ && result_->end == RunResult::End::OutputError) return;
+  if (std::string error = tracer_.error(); !error.empty()) result_ = RunResult{RunResult::End::OutputError, kExitOutputError, error};
+}
+
 void Machine::check_limits() {
+  check_trace_written();
   if (result_) return;
   if (config_.max_instructions && total_instructions_ >= config_.max_instructions) {
     tracer_.emit(-1, now(), EventKind::Limit, "instructions={}", total_instructions_);
@@ -198,7 +210,16 @@ void Machine::on_console_line(int core, std::string_view line, UartPort port) {
   c.end_slice();
 }
 
-// Interrupts are taken only here, at the start of a slice: the trace records exactly where.
+// A replayed slice must start where it started when it was recorded: a core at another cycle runs
+// another program, or the same one with other input or options, and the schedule would steer it blind.
+bool Machine::replay_diverged(const Slice& s, const Core& c) {
+  if (!s.start_cycle || *s.start_cycle == c.cycles()) return false;
+  result_ = RunResult{RunResult::End::ScheduleMismatch, kExitBadInput,
+                      fmt::format("schedule replay: the schedule starts a slice of core {} at cycle {}, but the core is at cycle {}",
+                                  c.id(), *s.start_cycle, c.cycles())};
+  return true;
+}
+
 // One system counter: a core's generic timer fires against the counter that every core reads, not
 // only against the core's own clock. A core behind the latest read whose timer deadline that read has
 // passed was stalled past it (pct keeps a runnable core waiting up to PctInterleaver::kMaxWaitBound
@@ -209,6 +230,7 @@ void Machine::catch_up_expired_timer(Core& c) {
   if (due && *due <= counter_seen_) c.advance_to(*due);
 }
 
+// Interrupts are taken only here, at the start of a slice: the trace records exactly where.
 void Machine::deliver_irq(Core& c) {
   const uint32_t sources = sample_irq_lines(c);
   if (sources && c.irq_takeable()) c.take_irq(sources);
@@ -344,8 +366,14 @@ uint64_t Machine::counter_read(int, uint64_t cycle) {
   return counter_seen_;
 }
 
-void Machine::semihost_exit(int, int status) {
-  if (!result_) result_ = RunResult{RunResult::End::GuestExit, status, ""};
+// A process exit code has 8 bits, and the shell would see 256 as 0, success. A status that does not
+// fit gives exit code 1 and says so, instead of silently becoming another code.
+void Machine::semihost_exit(int, int64_t status) {
+  if (result_) return;
+  if (status >= 0 && status <= 255) result_ = RunResult{RunResult::End::GuestExit, int(status), ""};
+  else
+    result_ = RunResult{RunResult::End::GuestExit, kExitStatusOutOfRange,
+                        fmt::format("the guest exited with status {}, outside 0-255: exit code {}", status, kExitStatusOutOfRange)};
 }
 
 void Machine::console_write(int core, std::string_view text) {

@@ -54,13 +54,16 @@ struct MachineConfig {
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
 struct RunResult {
-  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset } end;
+  enum class End { GuestExit, GuestError, Limit, UntilLine, PowerOff, Reset, ScheduleMismatch, OutputError } end;
   int exit_code;
   std::string message;  // one line for the user when the guest did not exit by itself
 };
+constexpr int kExitStatusOutOfRange = 1;  // a semihosting exit status outside 0-255 (see semihost_exit)
+constexpr int kExitBadInput = 2;  // a --schedule-in that does not fit this run, found while it runs
 constexpr int kExitGuestError = 3;
 constexpr int kExitLimit = 4;
 constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
+constexpr int kExitOutputError = 6;  // an output file (trace, timeline, schedule, screenshot) cannot be written
 
 class Machine final : public CoreHost, public GuestErrorLog {
  public:
@@ -81,6 +84,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Tracer& tracer() override { return tracer_; }
   uint64_t total_instructions() const { return total_instructions_; }
   uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
+  uint64_t image_hash() const { return image_hash_; }  // of the loaded image's bytes
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
@@ -90,7 +94,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void send_event(int core) override;
   void tlb_maintenance(int core) override;
   void code_maintenance(int core, std::optional<uint64_t> page) override;
-  void semihost_exit(int core, int status) override;
+  void semihost_exit(int core, int64_t status) override;
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
   uint64_t counter_read(int core, uint64_t cycle) override;
@@ -104,11 +108,13 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void settle(Core& c, const Core::SliceResult& r);
   void catch_up_expired_timer(Core& c);
   void deliver_irq(Core& c);
+  bool replay_diverged(const Slice& s, const Core& c);
   uint32_t sample_irq_lines(const Core& c);
   void wake_waiting_cores();
   bool skip_idle_time();
   void wake(Core& c, uint64_t at, std::string_view why);
   void check_limits();
+  void check_trace_written();
   void on_console_line(int core, std::string_view line, UartPort port);
   std::optional<uint64_t> deadline(const Core& c) const;
   std::optional<uint64_t> gpu_deadline(int core) const;
@@ -139,6 +145,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;
   uint64_t counter_seen_ = 0;  // the latest cycle at which any core read the system counter
+  uint64_t image_hash_ = 0;
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
   std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
 };

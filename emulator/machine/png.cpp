@@ -2,22 +2,13 @@
 
 #include <csetjmp>
 #include <cstdio>
-#include <memory>
 
 #include <png.h>
 
 namespace chemu {
 
-namespace {
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-}  // namespace
-
-std::string write_png(const std::string& path, const RgbImage& image) {
+std::string write_png(std::FILE* f, const RgbImage& image) {
   if (image.width == 0 || image.height == 0) return "the framebuffer is empty";
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "wb"));
-  if (!f) return "cannot open '" + path + "' for writing";
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) {
@@ -27,9 +18,9 @@ std::string write_png(const std::string& path, const RgbImage& image) {
   // libpng reports errors by longjmp; nothing with a destructor is created between here and the end.
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
-    return "libpng failed writing '" + path + "'";
+    return "libpng failed writing it";
   }
-  png_init_io(png, f.get());
+  png_init_io(png, f);
   png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
@@ -37,7 +28,7 @@ std::string write_png(const std::string& path, const RgbImage& image) {
     png_write_row(png, image.rgb.data() + size_t(y) * image.width * 3);
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  return std::fflush(f.get()) == 0 ? "" : "cannot write '" + path + "'";
+  return "";
 }
 
 }  // namespace chemu

@@ -1,7 +1,6 @@
 #include "sched/interleaver.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -60,29 +59,7 @@ Slice ReplayInterleaver::next(const Runnable& runnable) {
   const ScheduleEntry& e = entries_[pos_++];
   if (e.core < 0 || e.core >= kNumCores || !runnable[size_t(e.core)])
     throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
-  return {e.core, std::max<uint64_t>(e.instructions, 1)};
-}
-
-std::string format_schedule(const std::vector<ScheduleEntry>& entries) {
-  std::string out = "# chemu schedule v1: core start_cycle instructions\n";
-  for (const auto& e : entries) out += fmt::format("{} {} {}\n", e.core, e.start_cycle, e.instructions);
-  return out;
-}
-
-std::vector<ScheduleEntry> parse_schedule(const std::string& text) {
-  std::vector<ScheduleEntry> out;
-  std::istringstream in(text);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ls(line);
-    ScheduleEntry e{};
-    if (!(ls >> e.core >> e.start_cycle >> e.instructions) || e.core < 0 || e.core >= kNumCores)
-      throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions'", n));
-    out.push_back(e);
-  }
-  if (out.empty()) throw ScheduleMismatch("the schedule has no slices");
-  return out;
+  return {e.core, std::max<uint64_t>(e.instructions, 1), e.start_cycle};
 }
 
 }  // namespace chemu

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ using Runnable = std::array<bool, kNumCores>;
 struct Slice {
   int core;
   uint64_t budget;  // instructions
+  std::optional<uint64_t> start_cycle = std::nullopt;  // a replay: the core's cycle counter must read this
 };
 
 class Interleaver {
@@ -97,8 +99,5 @@ class ReplayInterleaver final : public Interleaver {
   std::vector<ScheduleEntry> entries_;
   size_t pos_ = 0;
 };
-
-std::string format_schedule(const std::vector<ScheduleEntry>& entries);
-std::vector<ScheduleEntry> parse_schedule(const std::string& text);  // throws ScheduleMismatch
 
 }  // namespace chemu

@@ -10,8 +10,8 @@ constexpr double kCyclesPerMicrosecond = 1200.0;
 double micros(uint64_t cycle) { return double(cycle) / kCyclesPerMicrosecond; }
 }  // namespace
 
-PerfettoSink::PerfettoSink(std::FILE* f) : f_(f) {
-  std::fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", f_);
+PerfettoSink::PerfettoSink(std::FILE* f, std::string name) : TraceSink(f, std::move(name)) {
+  write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
   for (int core = 0; core < 4; ++core)
     write_record(nlohmann::json{{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", core},
                                 {"args", {{"name", fmt::format("core {}", core)}}}}.dump());
@@ -20,8 +20,7 @@ PerfettoSink::PerfettoSink(std::FILE* f) : f_(f) {
 PerfettoSink::~PerfettoSink() { finish(); }
 
 void PerfettoSink::write_record(const std::string& json) {
-  std::fputs(first_ ? "" : ",\n", f_);
-  std::fputs(json.c_str(), f_);
+  write(first_ ? json : ",\n" + json);
   first_ = false;
 }
 
@@ -44,9 +43,8 @@ void PerfettoSink::on_event(const Event& e) {
 
 void PerfettoSink::finish() {
   if (!f_) return;
-  std::fputs("\n]}\n", f_);
-  if (f_ != stdout) std::fclose(f_);
-  f_ = nullptr;
+  write("\n]}\n");
+  close_file();
 }
 
 }  // namespace chemu

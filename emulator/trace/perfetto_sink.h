@@ -11,14 +11,13 @@ namespace chemu {
 
 class PerfettoSink final : public TraceSink {
  public:
-  explicit PerfettoSink(std::FILE* f);
+  PerfettoSink(std::FILE* f, std::string name);
   ~PerfettoSink() override;
   void on_event(const Event& e) override;
   void finish() override;
 
  private:
   void write_record(const std::string& json);
-  std::FILE* f_;
   bool first_ = true;
   std::array<uint64_t, 4> slice_start_{};
 };

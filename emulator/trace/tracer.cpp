@@ -1,5 +1,8 @@
 #include "trace/tracer.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace chemu {
@@ -34,15 +37,25 @@ std::string format_event(const Event& e) {
   return fmt::format("{} @{} {} {}", who, e.cycle, event_kind_name(e.kind), e.details);
 }
 
-TextTraceSink::~TextTraceSink() { finish(); }
-void TextTraceSink::on_event(const Event& e) {
-  if (f_) fmt::print(f_, "{}\n", format_event(e));
+void TraceSink::write(std::string_view text) {
+  if (f_ && error_.empty() && std::fwrite(text.data(), 1, text.size(), f_) != text.size()) fail();
 }
-void TextTraceSink::finish() {
-  if (f_ && f_ != stdout && f_ != stderr) std::fclose(f_);
-  else if (f_) std::fflush(f_);
+
+void TraceSink::close_file() {
+  if (!f_) return;
+  const bool own = f_ != stdout && f_ != stderr;
+  // stdout is shared with the console, whose failed flush may already have dropped the buffer.
+  const bool ok = own ? std::fclose(f_) == 0 : std::fflush(f_) == 0 && !std::ferror(f_);
   f_ = nullptr;
+  if (!ok) fail();
 }
+
+void TraceSink::fail() {
+  if (error_.empty()) error_ = fmt::format("cannot write {}: {}", name_, std::strerror(errno));
+}
+
+TextTraceSink::~TextTraceSink() { finish(); }
+void TextTraceSink::on_event(const Event& e) { write(format_event(e) + '\n'); }
 
 void Tracer::deliver(const Event& e) {
   if (hashing_) {
@@ -55,6 +68,12 @@ void Tracer::deliver(const Event& e) {
 
 void Tracer::finish() {
   for (auto& s : sinks_) s->finish();
+}
+
+std::string Tracer::error() const {
+  for (const auto& s : sinks_)
+    if (!s->error().empty()) return s->error();
+  return {};
 }
 
 }  // namespace chemu

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,23 +31,35 @@ struct Event {
 };
 std::string format_event(const Event& e);
 
+// A sink never throws (events come from inside the engine's hooks): a sink whose writes fail keeps
+// the first reason in error() and writes nothing more; the machine ends the run on it.
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void on_event(const Event& e) = 0;
   virtual void finish() {}
+  const std::string& error() const { return error_; }
+
+ protected:
+  // Owns `f` (closes it at finish(), unless stdout/stderr); `name` says what it is in error messages.
+  TraceSink(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
+  TraceSink() = default;
+  void write(std::string_view text);  // to f_, unless a write failed before
+  void close_file();                  // flushes or closes f_, keeping a failure as the error
+  std::FILE* f_ = nullptr;
+
+ private:
+  void fail();
+  std::string name_, error_;
 };
 
 // Writes one text line per event to a FILE it owns.
 class TextTraceSink final : public TraceSink {
  public:
-  explicit TextTraceSink(std::FILE* f) : f_(f) {}
+  TextTraceSink(std::FILE* f, std::string name) : TraceSink(f, std::move(name)) {}
   ~TextTraceSink() override;
   void on_event(const Event& e) override;
-  void finish() override;
-
- private:
-  std::FILE* f_;
+  void finish() override { close_file(); }
 };
 
 class Tracer {
@@ -72,6 +85,7 @@ class Tracer {
   uint64_t hash() const { return hash_; }    // FNV-1a of the lines so far, if enable_hash() was called
   uint64_t count() const { return count_; }  // events emitted, listened to or not
   void finish();
+  std::string error() const;  // the first sink's write error, or empty
 
  private:
   void deliver(const Event& e);

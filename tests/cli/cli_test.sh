@@ -10,16 +10,17 @@ trap 'rm -rf "$tmp"' EXIT
 # Writes little-endian 32-bit instruction words as a raw image.
 words() { out=$1; shift; python3 -c 'import struct,sys; sys.stdout.buffer.write(b"".join(struct.pack("<I", int(w, 16)) for w in sys.argv[1:]))' "$@" >"$out"; }
 
-# expect CODE PATTERN -- args: runs chemu, checks the exit code and that stderr matches PATTERN.
+# expect CODE PATTERN -- args: runs chemu (stdin from $stdin, else /dev/null), checks the exit code and
+# that stderr matches PATTERN.
 expect() {
   code=$1 pattern=$2
   shift 3
-  "$chemu" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  "$chemu" "$@" >"$tmp/out" 2>"$tmp/err" <"${stdin:-/dev/null}"
   got=$?
   if [ "$got" -ne "$code" ] || ! grep -Eq -e "$pattern" "$tmp/err"; then
     echo "FAIL: chemu $* -> exit $got (want $code), stderr:"; cat "$tmp/err"; exit 1
   fi
-  if [ "$code" = 2 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+  if { [ "$code" = 2 ] || [ "$code" = 6 ]; } && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
     echo "FAIL: want exactly one line on stderr:"; cat "$tmp/err"; exit 1
   fi
   echo "ok: exit $got: $(head -1 "$tmp/err")"
@@ -35,9 +36,56 @@ case $case_name in
     expect 2 "another architecture" -- /bin/sh
     head -c 100 "$guests/uart_hello.elf" >"$tmp/trunc.elf"
     expect 2 "truncated" -- "$tmp/trunc.elf"
+    expect 2 "cannot read image '/': Is a directory" -- /
     expect 2 "--quantum" -- --quantum 0 "$guests/uart_hello.elf"
     expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
     expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
+    ;;
+  input-limits)
+    # Inputs are read only up to a limit, judged by a regular file's size without reading it: an
+    # image larger than RAM, more than 16 MiB of --input, a schedule past 256 MiB; an endless
+    # --input (/dev/zero, or stdin from it) stops at the limit (catches reading until memory is gone).
+    truncate -s 1056964609 "$tmp/huge.img"             # RAM (0x3f000000 bytes) + 1, sparse
+    expect 2 "^chemu: $tmp/huge.img: the image is larger than RAM \\(1056964608 bytes\\)$" -- "$tmp/huge.img"
+    expect 2 "^chemu: --input file '/dev/zero' is larger than --input's limit of 16777216 bytes$" -- --input /dev/zero "$guests/uart_hello.elf"
+    stdin=/dev/zero
+    expect 2 "^chemu: --input file '-' is larger than --input's limit" -- --input - "$guests/uart_hello.elf"
+    stdin=
+    truncate -s 16777217 "$tmp/input"
+    expect 2 "^chemu: --input file '$tmp/input' is larger than --input's limit of 16777216 bytes$" -- --input "$tmp/input" "$guests/uart_hello.elf"
+    truncate -s 16777216 "$tmp/input"                  # exactly the limit is taken
+    "$chemu" --input "$tmp/input" "$guests/uart_hello.elf" >/dev/null || { echo "FAIL: 16 MiB of --input refused"; exit 1; }
+    expect 2 "^chemu: cannot open --input file '/nonexistent': No such file or directory$" -- --input /nonexistent "$guests/uart_hello.elf"
+    truncate -s 268435457 "$tmp/sched"
+    expect 2 "^chemu: --schedule-in file '$tmp/sched' is larger than --schedule-in's limit of 268435456 bytes$" -- --schedule-in "$tmp/sched" "$guests/uart_hello.elf"
+    ;;
+  bad-options)
+    # Every option value out of its range is refused with one line naming the option, never clamped
+    # or wrapped (catches CLI11's strtoull taking -1 as 2^64-1, clamping past 2^64-1, or 'nan' passing
+    # a range check, and a --max-time below one cycle meaning no limit).
+    img="$guests/uart_hello.elf"
+    expect 2 "^chemu: --seed: '18446744073709551616' is not a whole number from 0 to 18446744073709551615" -- --seed 18446744073709551616 "$img"
+    expect 2 "^chemu: --seed: '-1' is not a whole number" -- --seed -1 "$img"
+    expect 2 "^chemu: --seed: '99999999999999999999999' is not" -- --seed 99999999999999999999999 "$img"
+    "$chemu" --seed 18446744073709551615 "$img" >/dev/null || { echo "FAIL: the largest seed is refused"; exit 1; }
+    expect 2 "^chemu: --quantum: '-5' is not a whole number from 1 to" -- --quantum -5 "$img"
+    expect 2 "^chemu: --quantum: '0' is not" -- --quantum 0 "$img"
+    expect 2 "^chemu: --quantum: '1.5' is not" -- --quantum 1.5 "$img"
+    expect 2 "^chemu: --pct-depth: '0' is not a whole number from 1 to 64" -- --sched pct --pct-depth 0 "$img"
+    expect 2 "^chemu: --pct-depth: '65' is not" -- --sched pct --pct-depth 65 "$img"
+    expect 2 "^chemu: --pct-steps: '0' is not" -- --sched pct --pct-steps 0 "$img"
+    expect 2 "^chemu: --entry-el: '4' is not a whole number from 1 to 3" -- --entry-el 4 "$img"
+    expect 2 "^chemu: --entry-el: '0' is not" -- --entry-el 0 "$img"
+    expect 2 "^chemu: --entry-el: 'x' is not" -- --entry-el x "$img"
+    expect 2 "^chemu: --max-instructions: '0' is not a whole number from 1" -- --max-instructions 0 "$img"
+    expect 2 "^chemu: --max-instructions: '-1' is not" -- --max-instructions -1 "$img"
+    expect 2 "^chemu: --max-time: 'nan' is not a number of seconds" -- --max-time nan "$img"
+    expect 2 "^chemu: --max-time: 'inf' is not" -- --max-time inf "$img"
+    expect 2 "^chemu: --max-time: '-1' is not" -- --max-time -1 "$img"
+    expect 2 "^chemu: --max-time: '1e300' is not" -- --max-time 1e300 "$img"
+    expect 2 "^chemu: --sched: " -- --sched fifo "$img"
+    words "$tmp/spin.img" 14000000                      # b .
+    expect 4 "stopped after 0.000 virtual seconds" -- --max-time 1e-12 "$tmp/spin.img"
     ;;
   segment-outside-ram)
     # Patch uart_hello's first program header so its physical address lies past RAM.
@@ -77,11 +125,36 @@ PY
     words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
     expect 3 "every core is waiting" -- "$tmp/idle.img"
     ;;
+  exit-status)
+    # The guest's semihosting exit status is the exit code when it fits in 0-255; any other status
+    # gives exit code 1 and one line saying so (catches 256 or 2^32 becoming 0, i.e. success).
+    # adr x1, block; mov w0, #0x18 (SYS_EXIT); hlt #0xf000; block: ADP_Stopped_ApplicationExit, status
+    status_img() { words "$tmp/exit.img" 10000061 52800300 d45e0000 00020026 00000000 "$1" "$2"; }
+    for s in 0 7 255; do
+      status_img "$(printf %x $s)" 0
+      "$chemu" "$tmp/exit.img" >/dev/null 2>"$tmp/err"; got=$?
+      [ $got = $s ] && [ ! -s "$tmp/err" ] || { echo "FAIL: status $s gave exit $got"; cat "$tmp/err"; exit 1; }
+      echo "ok: status $s: exit $got"
+    done
+    status_img 100 0
+    expect 1 "^chemu: the guest exited with status 256, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    status_img 0 1
+    expect 1 "^chemu: the guest exited with status 4294967296, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    status_img ffffffff ffffffff
+    expect 1 "^chemu: the guest exited with status -1, outside 0-255: exit code 1$" -- "$tmp/exit.img"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: want one line"; exit 1; }
+    ;;
   limits)
     # Runs that never end by themselves end by a limit: virtual time (exit 4), or a console line (exit 0).
     words "$tmp/spin.img" 14000000                      # b .
     expect 4 "stopped after 0.010 virtual seconds" -- --max-time 0.01 "$tmp/spin.img"
     expect 2 "--max-time" -- --max-time 0 "$tmp/spin.img"
+    # --max-instructions stops at exactly N, even inside a long block: 1000 NOPs translate to blocks of
+    # up to 256 instructions (catches a limit checked only at block boundaries, which overshot by up to 255).
+    python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<I", 0xd503201f) * 1000 + struct.pack("<i", 0x17ffffff - 999))' >"$tmp/nops.img"
+    for n in 1 100 255 257 1001 5003; do
+      expect 4 "stopped after $n instructions \\(" -- --max-instructions $n "$tmp/nops.img"
+    done
     "$chemu" --until-line "hello from" "$guests/uart_hello.elf" >"$tmp/out" 2>&1 </dev/null
     got=$?
     # Catches: output after the matching line (the slice must end at that line), or a non-zero exit.
@@ -137,6 +210,39 @@ PY
     cmp -s "$tmp/a" "$tmp/b" && cmp -s "$tmp/ha" "$tmp/hb" || { echo "FAIL: replay of seed $lose differs"; cat "$tmp/a" "$tmp/b" "$tmp/ha" "$tmp/hb"; exit 1; }
     echo "ok: seed $lose loses ($(cat "$tmp/a")), seed $keep does not; the replay matches: $(cat "$tmp/hb")"
     ;;
+  schedule-in)
+    # A schedule replays only the run it was recorded for. Malformed files, schedules recorded for
+    # another image, --input or seed, and a start cycle the replay does not reach are refused with one
+    # line and exit 2 (catches: a replay steering another program blind, a negative number wrapped to
+    # 2^64-1, a v1 file without its header taken as slices).
+    img="$guests/race.elf"
+    "$chemu" --sched random --seed 3 --schedule-out "$tmp/s" "$img" >/dev/null; [ $? -le 1 ] || { echo "FAIL: record"; exit 1; }
+    "$chemu" --schedule-in "$tmp/s" "$img" >/dev/null; [ $? -le 1 ] || { echo "FAIL: replay of its own schedule"; exit 1; }
+    header=$(head -1 "$tmp/s")
+    bad() { printf '%s\n' "$@" >"$tmp/bad"; }
+    bad "$header" "0 0 100" "1 0 x"
+    expect 2 "^chemu: $tmp/bad: schedule line 3 is not 'core start_cycle instructions' \\(core 0-3\\)$" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "0 -1 100"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "7 0 100"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "$header" "0 0 100 trailing"
+    expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
+    bad "# chemu schedule v1: core start_cycle instructions" "0 0 100"
+    expect 2 "^chemu: $tmp/bad: not a chemu schedule: the first line is not 'chemu-schedule v2 " -- --schedule-in "$tmp/bad" "$img"
+    bad "$header"
+    expect 2 "^chemu: $tmp/bad: the schedule has no slices$" -- --schedule-in "$tmp/bad" "$img"
+    expect 2 "^chemu: $tmp/s was recorded for another image \\(hash [0-9a-f]{16}; .*spinlock.elf hashes to [0-9a-f]{16}\\)$" -- --schedule-in "$tmp/s" "$guests/spinlock.elf"
+    printf 'x' >"$tmp/in"
+    expect 2 "^chemu: $tmp/s was recorded with another --input \\(hash cbf29ce484222325; this one hashes to [0-9a-f]{16}\\)$" -- --schedule-in "$tmp/s" --input "$tmp/in" "$img"
+    expect 2 "^chemu: $tmp/s was recorded with --seed 3, not --seed 4$" -- --schedule-in "$tmp/s" --seed 4 "$img"
+    expect 2 "^chemu: $tmp/s was recorded with --boot auto, not --boot all$" -- --schedule-in "$tmp/s" --boot all "$img"
+    # The third slice edited to start 1000 cycles later: the replay reaches it at the recorded cycle.
+    awk 'NR == 5 { $2 += 1000 } { print }' "$tmp/s" >"$tmp/shifted"
+    expect 2 "^chemu: schedule replay: the schedule starts a slice of core [0-3] at cycle [0-9]+, but the core is at cycle [0-9]+$" -- --schedule-in "$tmp/shifted" "$img"
+    head -4 "$tmp/s" >"$tmp/short"
+    expect 2 "^chemu: schedule replay: the run went past the recorded schedule \\(2 slices\\)$" -- --schedule-in "$tmp/short" "$img"
+    ;;
   wfi-sleep-fast)
     # Ten virtual seconds asleep in WFI must not be emulated tick by tick: virtual time jumps to the
     # next deadline when every core waits. Checked on the run itself (deterministic), not host time:
@@ -156,6 +262,29 @@ subprocess.run([sys.argv[1], sys.argv[2]], stdout=subprocess.DEVNULL, check=True
 peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 assert peak_mib < 400, f"peak RSS {peak_mib:.0f} MiB"
 print(f"ok: peak RSS {peak_mib:.0f} MiB")
+PY
+    ;;
+  memory-bounded)
+    # A run's memory does not grow with its length: 10^6 one-block slices (--quantum 1) peak within
+    # 32 MiB of 10^4 such slices (catches every slice kept without --schedule-out: the issue's guest
+    # reached 1.6 GB). The same long run recording its schedule must grow past that margin, so the
+    # measure can see this kind of growth. Counts are fixed by --max-instructions, not by host time.
+    words "$tmp/count.img" 91000400 17ffffff            # add x0, x0, #1; b . -4: one 2-instruction block
+    python3 - "$chemu" "$tmp/count.img" "$tmp/sched" <<'PY' || exit 1
+import os, subprocess, sys
+chemu, img, sched = sys.argv[1:]
+def peak_mib(instructions, *extra):
+    p = subprocess.Popen([chemu, "--quantum", "1", "--max-instructions", str(instructions), *extra, img],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 4, status
+    return usage.ru_maxrss / 1024
+short, long_run = peak_mib(20000), peak_mib(2000000)
+recorded = peak_mib(2000000, "--schedule-out", sched)
+print(f"peak RSS: 10^4 slices {short:.0f} MiB, 10^6 slices {long_run:.0f} MiB, 10^6 recorded {recorded:.0f} MiB")
+assert long_run < short + 32, "memory grows with the number of slices"
+assert recorded > short + 32, "recording 10^6 slices did not show: the measure cannot see growth"
+print("ok")
 PY
     ;;
   perfetto)
@@ -222,7 +351,27 @@ bad = {k: (px(*k), v) for k, v in want.items() if px(*k) != v}
 assert not bad, bad
 print(f"ok: {w}x{h} PNG, {len(want)} pixels as drawn")
 PY
-    expect 2 "screenshot: cannot open" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    expect 6 "^chemu: cannot write --screenshot file '/nonexistent/dir/fb.png': No such file or directory$" -- --screenshot /nonexistent/dir/fb.png "$guests/framebuffer.elf"
+    ;;
+  output-errors)
+    # Every output file that cannot be created or written ends the run with one line and exit 6,
+    # including a full disk, which buffered writes report only at close (catches: /dev/full exiting 0).
+    img="$guests/framebuffer.elf"
+    for opt in --trace --perfetto --schedule-out --screenshot; do
+      expect 6 "^chemu: cannot write $opt file '/dev/full': No space left on device$" -- $opt /dev/full "$img"
+      expect 6 "^chemu: cannot write $opt file '/nonexistent/dir/out': No such file or directory$" -- $opt /nonexistent/dir/out "$img"
+    done
+    "$chemu" --trace - "$img" >/dev/full 2>"$tmp/err"
+    got=$?
+    [ $got = 6 ] && [ "$(cat "$tmp/err")" = "chemu: cannot write --trace file '-': No space left on device" ] || { echo "FAIL: --trace - to a full stdout: exit $got"; cat "$tmp/err"; exit 1; }
+    echo "ok: exit 6: $(cat "$tmp/err")"
+    # A trace that fails mid-run ends the run there, not after 10^8 more instructions: the schedule
+    # (written after the run) holds only the slices run before the failure.
+    words "$tmp/count.img" 91000400 17ffffff            # add x0, x0, #1; b . -4 (no fixed point)
+    expect 6 "^chemu: cannot write --trace file '/dev/full': No space left on device$" -- --trace /dev/full --schedule-out "$tmp/s" --quantum 1000 --max-instructions 100000000 "$tmp/count.img"
+    ran=$(awk 'NR > 2 { n += $3 } END { print n }' "$tmp/s")
+    [ "$ran" -lt 1000000 ] || { echo "FAIL: the run went on for $ran instructions after the trace failed"; exit 1; }
+    echo "ok: the run stopped after $ran instructions"
     ;;
   spin-skip)
     # --no-spin-skip changes how long a run takes, never the run: the same console, exit code and

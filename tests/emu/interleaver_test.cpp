@@ -1,4 +1,5 @@
 #include "sched/interleaver.h"
+#include "sched/schedule_file.h"
 
 #include <set>
 
@@ -105,16 +106,24 @@ TEST(ReplayInterleaver, FollowsTheRecordAndReportsDivergence) {
   EXPECT_THROW(done.next(kAll), ScheduleMismatch);
 }
 
+// Catches: a header or slice the parser gets wrong, and malformed lines taken as slices (a sign
+// wrapped to 2^64-1, trailing text, a missing column or header).
 TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
-  const std::vector<ScheduleEntry> in{{0, 0, 20000}, {3, 17, 5}};
-  const auto out = parse_schedule(format_schedule(in));
-  ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[1].core, 3);
-  EXPECT_EQ(out[1].start_cycle, 17u);
-  EXPECT_EQ(out[1].instructions, 5u);
-  EXPECT_THROW(parse_schedule("0 1\n"), ScheduleMismatch);
-  EXPECT_THROW(parse_schedule("7 0 10\n"), ScheduleMismatch);
-  EXPECT_THROW(parse_schedule("# only a comment\n"), ScheduleMismatch);
+  const Schedule in{{0x0123456789abcdefull, 0xfedcba9876543210ull, 42, "spin-table", 1}, {{0, 0, 20000}, {3, 17, 5}}};
+  const Schedule out = parse_schedule(format_schedule(in));
+  EXPECT_EQ(out.header, in.header);
+  ASSERT_EQ(out.slices.size(), 2u);
+  EXPECT_EQ(out.slices[1].core, 3);
+  EXPECT_EQ(out.slices[1].start_cycle, 17u);
+  EXPECT_EQ(out.slices[1].instructions, 5u);
+  const std::string header = "chemu-schedule v2 image=1 input=2 seed=3 boot=auto entry-el=0\n";
+  EXPECT_EQ(parse_schedule(header + "# a comment\n1 2 3\n").slices.size(), 1u);
+  for (const char* bad_slice : {"0 1\n", "7 0 10\n", "0 -1 10\n", "0 0 10 x\n", "0 0 1e3\n", "# only a comment\n", ""})
+    EXPECT_THROW(parse_schedule(header + bad_slice), ScheduleMismatch) << bad_slice;
+  for (const char* bad_header : {"# chemu schedule v1: core start_cycle instructions\n", "chemu-schedule v2 image=1\n",
+                                 "chemu-schedule v2 image=1 input=2 seed=3 boot=sideways entry-el=0\n",
+                                 "chemu-schedule v2 image=1 input=2 seed=-3 boot=auto entry-el=0\n", "0 0 10\n"})
+    EXPECT_THROW(parse_schedule(std::string(bad_header) + "0 0 10\n"), ScheduleMismatch) << bad_header;
 }
 
 }  // namespace
