@@ -58,33 +58,66 @@ Slice PctInterleaver::next(const Runnable& runnable) {
 }
 
 Slice ReplayInterleaver::next(const Runnable& runnable) {
-  if (pos_ >= entries_.size()) throw ScheduleMismatch(fmt::format("the run went past the recorded schedule ({} slices)", entries_.size()));
-  const ScheduleEntry& e = entries_[pos_++];
-  if (e.core < 0 || e.core >= kNumCores || !runnable[size_t(e.core)])
-    throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
-  return {e.core, std::max<uint64_t>(e.instructions, 1)};
+  if (until_wait_core_ >= 0 && runnable[size_t(until_wait_core_)] && until_wait_left_ > 0) {
+    const uint64_t n = std::min(until_wait_left_, quantum_);
+    until_wait_left_ -= n;
+    return {until_wait_core_, n};
+  }
+  until_wait_core_ = -1;
+  while (pos_ < entries_.size()) {
+    const ScheduleEntry& e = entries_[pos_++];
+    if (e.core >= 0 && e.core < kNumCores && runnable[size_t(e.core)]) {
+      if (lenient_ && e.waited) until_wait_core_ = e.core, until_wait_left_ = std::max(e.instructions, quantum_);
+      return {e.core, std::max<uint64_t>(e.instructions, 1)};
+    }
+    if (!lenient_)
+      throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
+  }
+  if (!lenient_) throw ScheduleMismatch(fmt::format("the run went past the recorded schedule ({} slices)", entries_.size()));
+  if (!after_) after_ = std::make_unique<RoundRobin>(quantum_, entries_.empty() ? kNumCores - 1 : entries_.back().core);
+  return after_->next(runnable);
 }
 
-std::string format_schedule(const std::vector<ScheduleEntry>& entries) {
-  std::string out = "# chemu schedule v1: core start_cycle instructions\n";
-  for (const auto& e : entries) out += fmt::format("{} {} {}\n", e.core, e.start_cycle, e.instructions);
+std::string format_schedule(const std::vector<ScheduleEntry>& entries, bool lenient) {
+  std::string out = "# chemu schedule v2: core start_cycle instructions end (w: the core waited or halted, s: it spun waiting, r: it could go on)\n";
+  if (lenient) out += "lenient\n";
+  for (const auto& e : entries) out += fmt::format("{} {} {} {}\n", e.core, e.start_cycle, e.instructions, e.waited ? 'w' : e.spun ? 's' : 'r');
   return out;
 }
 
-std::vector<ScheduleEntry> parse_schedule(const std::string& text) {
-  std::vector<ScheduleEntry> out;
+Schedule parse_schedule_file(const std::string& text) {
+  Schedule out;
   std::istringstream in(text);
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (line.empty() || line[0] == '#') continue;
+    if (line == "lenient") {
+      out.lenient = true;
+      continue;
+    }
     std::istringstream ls(line);
     ScheduleEntry e{};
+    std::string end, rest;
     if (!(ls >> e.core >> e.start_cycle >> e.instructions) || e.core < 0 || e.core >= kNumCores)
-      throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions'", n));
-    out.push_back(e);
+      throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions [w|s|r]'", n));
+    if (ls >> end) {  // v2; a v1 line has three columns
+      if ((end != "w" && end != "r" && end != "s") || ls >> rest)
+        throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions [w|s|r]'", n));
+      e.waited = end == "w";
+      e.spun = end == "s";
+    }
+    out.entries.push_back(e);
   }
-  if (out.empty()) throw ScheduleMismatch("the schedule has no slices");
+  if (out.entries.empty()) throw ScheduleMismatch("the schedule has no slices");
   return out;
+}
+
+std::vector<ScheduleEntry> parse_schedule(const std::string& text) { return parse_schedule_file(text).entries; }
+
+size_t count_preemptions(const std::vector<ScheduleEntry>& entries) {
+  size_t n = 0;
+  for (size_t i = 1; i < entries.size(); ++i) n += entries[i].core != entries[i - 1].core && !entries[i - 1].forced_switch();
+  return n;
 }
 
 }  // namespace chemu

@@ -81,6 +81,35 @@ TEST(ReplayInterleaver, FollowsTheRecordAndReportsDivergence) {
   EXPECT_THROW(done.next(kAll), ScheduleMismatch);
 }
 
+// Catches: a lenient replay that stops at a core that cannot run or at the end of the schedule
+// instead of going on (shrink's edited schedules rely on both), or one that forgets the order.
+TEST(ReplayInterleaver, LenientSkipsBlockedCoresThenGoesRoundRobin) {
+  ReplayInterleaver r({{2, 0, 50}, {0, 0, 70}, {1, 0, 30}}, /*quantum=*/100);
+  EXPECT_EQ(r.next(kAll).core, 2);
+  const Slice s = r.next({false, true, true, true});  // core 0 cannot run: its slice is skipped
+  EXPECT_EQ(s.core, 1);
+  EXPECT_EQ(s.budget, 30u);
+  const Slice rr1 = r.next(kAll), rr2 = r.next(kAll);  // past the end: round-robin after core 1
+  EXPECT_EQ(rr1.core, 2);
+  EXPECT_EQ(rr1.budget, 100u);
+  EXPECT_EQ(rr2.core, 3);
+  // A slice that ended in a wait when recorded goes on while its core can still run, within bounds.
+  ReplayInterleaver w({{1, 0, 50, true}, {2, 0, 10, false}}, /*quantum=*/40);
+  EXPECT_EQ(w.next(kAll).budget, 50u);
+  EXPECT_EQ(w.next(kAll).core, 1);  // core 1 did not wait this time: it goes on (40 + 10 of 50 more)
+  const Slice more = w.next(kAll);
+  EXPECT_EQ(more.core, 1);
+  EXPECT_EQ(more.budget, 10u);
+  EXPECT_EQ(w.next(kAll).core, 2);  // its extra is used up (or it waited): the schedule goes on
+}
+
+// Catches: counting a switch forced by a waiting core as a preemption, or missing a chosen one.
+TEST(ScheduleFile, CountsOnlyChosenSwitchesAsPreemptions) {
+  const std::vector<ScheduleEntry> s{{0, 0, 10, false}, {0, 0, 10, false}, {1, 0, 10, true},
+                                     {0, 0, 10, false}, {1, 0, 10, false}, {2, 0, 10, true}};
+  EXPECT_EQ(count_preemptions(s), 3u);  // 0->1, 0->1 and 1->2 (the core could go on); 1->0 was forced
+}
+
 TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
   const std::vector<ScheduleEntry> in{{0, 0, 20000}, {3, 17, 5}};
   const auto out = parse_schedule(format_schedule(in));
@@ -88,6 +117,13 @@ TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
   EXPECT_EQ(out[1].core, 3);
   EXPECT_EQ(out[1].start_cycle, 17u);
   EXPECT_EQ(out[1].instructions, 5u);
+  const Schedule v2 = parse_schedule_file(format_schedule({{1, 5, 9, true}, {2, 6, 3, false}}, /*lenient=*/true));
+  EXPECT_TRUE(v2.lenient);
+  ASSERT_EQ(v2.entries.size(), 2u);
+  EXPECT_TRUE(v2.entries[0].waited);
+  EXPECT_FALSE(v2.entries[1].waited);
+  EXPECT_FALSE(parse_schedule_file("0 0 10\n").lenient);  // v1: three columns, strict
+  EXPECT_THROW(parse_schedule("0 1 2 x\n"), ScheduleMismatch);
   EXPECT_THROW(parse_schedule("0 1\n"), ScheduleMismatch);
   EXPECT_THROW(parse_schedule("7 0 10\n"), ScheduleMismatch);
   EXPECT_THROW(parse_schedule("# only a comment\n"), ScheduleMismatch);
