@@ -14,9 +14,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/subcommands.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/machine.h"
 #include "machine/png.h"
+#include "search/end_state.h"
 #include "trace/perfetto_sink.h"
 
 namespace {
@@ -58,6 +60,10 @@ int fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string sub = argc > 1 ? argv[1] : "";  // chemu [run] IMAGE, chemu search, chemu shrink
+  if (sub == "search") return chemu::cli::search_main(argc - 1, argv + 1);
+  if (sub == "shrink") return chemu::cli::shrink_main(argc - 1, argv + 1);
+  if (sub == "run") argv[1] = argv[0], --argc, ++argv;
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path, screenshot_path;
   chemu::MachineConfig config;
@@ -88,6 +94,8 @@ int main(int argc, char** argv) {
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("--no-spin-skip", no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
+  std::string report_path;
+  app.add_option("--report", report_path, "at exit, write each core's state, symbolized PC and the code around it (disassembled) to FILE");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -108,7 +116,9 @@ int main(int argc, char** argv) {
   config.max_cycles = uint64_t(max_time * double(chemu::GenericTimer::kCpuHz));
   if (!schedule_in.empty()) {
     try {
-      config.replay = chemu::parse_schedule(read_file(schedule_in));
+      chemu::Schedule replay = chemu::parse_schedule_file(read_file(schedule_in));
+      config.replay = std::move(replay.entries);
+      config.replay_lenient = replay.lenient;
     } catch (const std::exception& e) {
       return fail(fmt::format("{}: {}", schedule_in, e.what()));
     }
@@ -140,6 +150,8 @@ int main(int argc, char** argv) {
     if (trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
     if (!schedule_out.empty() && !write_file(schedule_out, chemu::format_schedule(machine.schedule())))
       return fail(fmt::format("cannot write schedule file '{}'", schedule_out));
+    if (!report_path.empty() && !write_file(report_path, chemu::search::describe_cores(machine, chemu::search::Symbols::load(image))))
+      return fail(fmt::format("cannot write report file '{}'", report_path));
     if (!screenshot_path.empty())
       if (const std::string err = chemu::write_png(screenshot_path, machine.screenshot()); !err.empty())
         return fail(fmt::format("screenshot: {}", err));
