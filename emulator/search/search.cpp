@@ -29,8 +29,8 @@ class Progress {
     last_ = now;
     const double rate = double(done) / std::max(now - start_, 1e-6);
     const double eta = rate > 0 ? double(total_ - done) / rate : 0;
-    const std::string line = fmt::format("search: {}/{} seeds, {} failed, {:.1f} runs/s, ETA {}:{:02}", done, total_, failed, rate,
-                                         int(eta) / 60, int(eta) % 60);
+    const std::string eta_text = done ? fmt::format("{}:{:02}", int(eta) / 60, int(eta) % 60) : "?";
+    const std::string line = fmt::format("search: {}/{} seeds, {} failed, {:.1f} runs/s, ETA {}", done, total_, failed, rate, eta_text);
     if (tty_) fmt::print(stderr, "\r\033[K{}", line);
     else fmt::print(stderr, "{}\n", line);
     std::fflush(stderr);
