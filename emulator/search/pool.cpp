@@ -78,7 +78,10 @@ ProcessPool::~ProcessPool() {
   sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
-void ProcessPool::submit(Job job) { queue_.push_back(std::move(job)); }
+void ProcessPool::submit(Job job, bool first) {
+  if (first) queue_.push_front(std::move(job));
+  else queue_.push_back(std::move(job));
+}
 
 void ProcessPool::start(Job job) {
   Child c;

@@ -37,7 +37,7 @@ class ProcessPool {
   ProcessPool(const ProcessPool&) = delete;
   ProcessPool& operator=(const ProcessPool&) = delete;
 
-  void submit(Job job);
+  void submit(Job job, bool first = false);  // first: ahead of the queued jobs
   // Starts queued jobs while slots are free, then waits for one to end, at most `max_wait` seconds.
   // nullopt when nothing ended in that time (or nothing is running or queued).
   std::optional<Finished> wait(double max_wait);

@@ -163,7 +163,7 @@ int run_search(const SearchOptions& o) {
                         fmt::format("seed {} (--sched {}) of {}", seed, o.sched, o.image), o.timeout};
         std::filesystem::create_directories(spec.dir);
         const uint64_t id = kBundleJob | f->id;
-        pool.submit(bundle_job(spec, id));
+        pool.submit(bundle_job(spec, id), /*first=*/true);  // bundles come before the seeds still queued
         bundles.emplace(id, std::move(spec));
       }
     } else if (o.verbose) {
