@@ -12,13 +12,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "output_file.h"
-#include "validators.h"
+#include "cli/output_file.h"
+#include "cli/subcommands.h"
+#include "cli/validators.h"
 #include "cpu/unicorn_compat.h"
 #include "machine/bounded_read.h"
 #include "machine/machine.h"
 #include "machine/png.h"
 #include "sched/schedule_file.h"
+#include "search/end_state.h"
 #include "trace/perfetto_sink.h"
 
 namespace {
@@ -58,7 +60,7 @@ int fail(const std::string& what) {
 }
 
 struct Options {
-  std::string image, boot = "auto", sched = "rr", trace, perfetto, schedule_out, schedule_in, input, screenshot;
+  std::string image, boot = "auto", sched = "rr", trace, perfetto, schedule_out, schedule_in, input, screenshot, report;
   double max_time = 0;
   bool trace_hash = false, verbose = false, no_spin_skip = false;
   chemu::MachineConfig config;
@@ -95,6 +97,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--trace-hash", o.trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("--no-spin-skip", o.no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", o.verbose, "log more on stderr");
+  app.add_option("--report", o.report, "at exit, write each core's state, symbolized PC and the code around it (disassembled) to FILE");
 }
 
 // The recorded seed, boot mode and entry EL shape the machine a schedule steers: a replay takes them
@@ -146,9 +149,13 @@ void configure(Options& o) {
   if (o.max_time > 0) config.max_cycles = uint64_t(std::ceil(o.max_time * double(chemu::GenericTimer::kCpuHz)));
 }
 
-// What the run leaves behind once it has ended: the schedule and the screenshot.
-void write_outputs(const chemu::Machine& machine, const chemu::ScheduleHeader& header, cli::OutputFile& schedule,
-                   cli::OutputFile& screenshot) {
+// What the run leaves behind once it has ended: the schedule, the core report and the screenshot.
+void write_outputs(chemu::Machine& machine, const chemu::ScheduleHeader& header, const Options& o,
+                   cli::OutputFile& schedule, cli::OutputFile& report, cli::OutputFile& screenshot) {
+  if (report) {
+    report.write(chemu::search::describe_cores(machine, chemu::search::Symbols::load(o.image)));
+    report.close();
+  }
   if (schedule) {
     schedule.write(chemu::format_schedule({header, machine.schedule()}));
     schedule.close();
@@ -162,7 +169,7 @@ void write_outputs(const chemu::Machine& machine, const chemu::ScheduleHeader& h
 
 int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
-      screenshot("--screenshot", o.screenshot);
+      screenshot("--screenshot", o.screenshot), report("--report", o.report);
   const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
   chemu::Machine machine(o.config);
   if (o.trace_hash) machine.tracer().enable_hash();
@@ -177,13 +184,17 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
                machine.total_instructions(), machine.skipped_instructions());
   if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
   if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
-  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, screenshot);
+  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), o, schedule, report, screenshot);
   return r.exit_code;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string sub = argc > 1 ? argv[1] : "";  // chemu [run] IMAGE, chemu search, chemu shrink
+  if (sub == "search") return chemu::cli::search_main(argc - 1, argv + 1);
+  if (sub == "shrink") return chemu::cli::shrink_main(argc - 1, argv + 1);
+  if (sub == "run") argv[1] = argv[0], --argc, ++argv;
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   Options o;
   add_options(app, o);
@@ -206,6 +217,7 @@ int main(int argc, char** argv) {
       adopt_recorded_options(app, s.header, o);
       replay = s.header;
       o.config.replay = std::move(s.slices);
+      o.config.replay_lenient = s.lenient;
     }
     configure(o);
     return run(o, replay);

@@ -9,6 +9,7 @@ namespace chemu {
 
 namespace {
 std::unique_ptr<Interleaver> make_interleaver(const MachineConfig& c) {
+  if (!c.replay.empty() && c.replay_lenient) return std::make_unique<ReplayInterleaver>(c.replay, c.quantum);
   if (!c.replay.empty()) return std::make_unique<ReplayInterleaver>(c.replay);
   switch (c.sched) {
     case SchedPolicy::Random: return std::make_unique<RandomInterleaver>(c.seed, c.quantum);
@@ -164,13 +165,14 @@ RunResult Machine::run() {
     // The slice that would pass --max-instructions stops exactly there, inside a block if need be.
     const uint64_t left = config_.max_instructions ? config_.max_instructions - total_instructions_ : ~0ull;
     const uint64_t budget = std::min(s.budget, left);
-    const uint64_t start = c.cycles();
+    const uint64_t start = c.cycles(), skipped = c.skipped_instructions();
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull), budget == left);
     total_instructions_ += res.instructions;
-    if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
+    if (config_.record_schedule)
+      schedule_.push_back({c.id(), start, res.instructions, c.state() != CoreState::Running, c.skipped_instructions() != skipped});
     check_limits();
   }
   console_.flush();

@@ -44,6 +44,7 @@ struct MachineConfig {
   uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
+  bool replay_lenient = false;        // Schedule::lenient: skip slices of cores that cannot run, then rr
   bool record_schedule = false;       // keep every slice for schedule() (--schedule-out)
   bool spin_skip = true;              // end slices spent spinning at a fixed point early (same run)
   std::FILE* console_out = stdout;

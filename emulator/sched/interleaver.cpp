@@ -55,11 +55,31 @@ Slice PctInterleaver::next(const Runnable& runnable) {
 }
 
 Slice ReplayInterleaver::next(const Runnable& runnable) {
-  if (pos_ >= entries_.size()) throw ScheduleMismatch(fmt::format("the run went past the recorded schedule ({} slices)", entries_.size()));
-  const ScheduleEntry& e = entries_[pos_++];
-  if (e.core < 0 || e.core >= kNumCores || !runnable[size_t(e.core)])
-    throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
-  return {e.core, std::max<uint64_t>(e.instructions, 1), e.start_cycle};
+  if (until_wait_core_ >= 0 && runnable[size_t(until_wait_core_)] && until_wait_left_ > 0) {
+    const uint64_t n = std::min(until_wait_left_, quantum_);
+    until_wait_left_ -= n;
+    return {until_wait_core_, n};
+  }
+  until_wait_core_ = -1;
+  while (pos_ < entries_.size()) {
+    const ScheduleEntry& e = entries_[pos_++];
+    if (e.core >= 0 && e.core < kNumCores && runnable[size_t(e.core)]) {
+      if (lenient_ && e.waited) until_wait_core_ = e.core, until_wait_left_ = std::max(e.instructions, quantum_);
+      // Strict: the core must be where it was when the slice was recorded (Machine checks).
+      return {e.core, std::max<uint64_t>(e.instructions, 1), lenient_ ? std::nullopt : std::optional(e.start_cycle)};
+    }
+    if (!lenient_)
+      throw ScheduleMismatch(fmt::format("slice {} of the schedule names core {}, which cannot run here", pos_ - 1, e.core));
+  }
+  if (!lenient_) throw ScheduleMismatch(fmt::format("the run went past the recorded schedule ({} slices)", entries_.size()));
+  if (!after_) after_ = std::make_unique<RoundRobin>(quantum_, entries_.empty() ? kNumCores - 1 : entries_.back().core);
+  return after_->next(runnable);
+}
+
+size_t count_preemptions(const std::vector<ScheduleEntry>& entries) {
+  size_t n = 0;
+  for (size_t i = 1; i < entries.size(); ++i) n += entries[i].core != entries[i - 1].core && !entries[i - 1].forced_switch();
+  return n;
 }
 
 }  // namespace chemu

@@ -33,12 +33,13 @@ class Interleaver {
 // `rr`: fixed quantum, cores in turn.
 class RoundRobin final : public Interleaver {
  public:
-  explicit RoundRobin(uint64_t quantum) : quantum_(quantum) {}
+  // `last`: the core taken to have run last (the first slice goes to the next runnable one after it).
+  explicit RoundRobin(uint64_t quantum, int last = kNumCores - 1) : quantum_(quantum), last_(last) {}
   Slice next(const Runnable& runnable) override;
 
  private:
   uint64_t quantum_;
-  int last_ = kNumCores - 1;
+  int last_;
 };
 
 // `random`: a runnable core drawn uniformly, a quantum drawn from [quantum/8, 2*quantum].
@@ -83,6 +84,14 @@ struct ScheduleEntry {
   int core;
   uint64_t start_cycle;   // the core's cycle counter when the slice began
   uint64_t instructions;  // retired in the slice
+  // The core waited (WFI, WFE) or halted at the end of the slice, so a switch to another core after
+  // it was forced; when false the core could have gone on and a switch was the policy's choice (a
+  // preemption). Column 4 of the file (`w` / `r`); schedules without it read as `r`.
+  bool waited = false;
+  // The slice ended spinning at a fixed point (the spin skip charged its rest, docs/timing.md): the
+  // core waits for another one, so a switch after it is not counted as a preemption either (`s`).
+  bool spun = false;
+  bool forced_switch() const { return waited || spun; }
 };
 
 struct ScheduleMismatch : std::runtime_error {
@@ -93,11 +102,23 @@ struct ScheduleMismatch : std::runtime_error {
 class ReplayInterleaver final : public Interleaver {
  public:
   explicit ReplayInterleaver(std::vector<ScheduleEntry> entries) : entries_(std::move(entries)) {}
-  Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch
+  // Lenient replay (Schedule::lenient in sched/schedule_file.h): past the end, round-robin with `quantum`.
+  ReplayInterleaver(std::vector<ScheduleEntry> entries, uint64_t quantum)
+      : entries_(std::move(entries)), lenient_(true), quantum_(quantum) {}
+  Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch when strict
 
  private:
   std::vector<ScheduleEntry> entries_;
   size_t pos_ = 0;
+  bool lenient_ = false;
+  uint64_t quantum_ = 0;
+  std::unique_ptr<RoundRobin> after_;  // lenient: the continuation past the last slice
+  int until_wait_core_ = -1;           // lenient: the core of the last `w` slice, going on until it waits
+  uint64_t until_wait_left_ = 0;       // instructions it may still get that way
 };
+
+// Preemptions in a recorded schedule: switches to another core after a slice whose core could have
+// gone on (neither `waited` nor `spun`). Those are the switches the policy chose; `chemu shrink` minimises them.
+size_t count_preemptions(const std::vector<ScheduleEntry>& entries);
 
 }  // namespace chemu

@@ -48,10 +48,11 @@ ScheduleHeader parse_header(const std::string& line) {
 ScheduleEntry parse_slice(const std::string& line, int n) {
   const std::vector<std::string> t = split(line);
   std::optional<uint64_t> core, start, count;
-  if (t.size() == 3) core = parse_number(t[0]), start = parse_number(t[1]), count = parse_number(t[2]);
-  if (!core || !start || !count || *core >= uint64_t(kNumCores))
-    throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions' (core 0-3)", n));
-  return {int(*core), *start, *count};
+  const std::string end = t.size() == 4 ? t[3] : "r";
+  if (t.size() == 3 || t.size() == 4) core = parse_number(t[0]), start = parse_number(t[1]), count = parse_number(t[2]);
+  if (!core || !start || !count || *core >= uint64_t(kNumCores) || (end != "w" && end != "s" && end != "r"))
+    throw ScheduleMismatch(fmt::format("schedule line {} is not 'core start_cycle instructions [w|s|r]' (core 0-3)", n));
+  return {int(*core), *start, *count, end == "w", end == "s"};
 }
 
 }  // namespace
@@ -66,8 +67,9 @@ std::string format_schedule(const Schedule& s) {
   const ScheduleHeader& h = s.header;
   std::string out = fmt::format("{} image={:016x} input={:016x} seed={} boot={} entry-el={}\n", kMagic, h.image_hash,
                                 h.input_hash, h.seed, h.boot, h.entry_el);
-  out += "# core start_cycle instructions\n";
-  for (const auto& e : s.slices) out += fmt::format("{} {} {}\n", e.core, e.start_cycle, e.instructions);
+  if (s.lenient) out += "lenient\n";
+  out += "# core start_cycle instructions end (w: the core waited or halted, s: it spun waiting, r: it could go on)\n";
+  for (const auto& e : s.slices) out += fmt::format("{} {} {} {}\n", e.core, e.start_cycle, e.instructions, e.waited ? 'w' : e.spun ? 's' : 'r');
   return out;
 }
 
@@ -77,8 +79,10 @@ Schedule parse_schedule(const std::string& text) {
   std::string line;
   if (!std::getline(in, line)) throw ScheduleMismatch("the schedule is empty");
   s.header = parse_header(line);
-  for (int n = 2; std::getline(in, line); ++n)
-    if (!line.empty() && line[0] != '#') s.slices.push_back(parse_slice(line, n));
+  for (int n = 2; std::getline(in, line); ++n) {
+    if (line == "lenient" && s.slices.empty()) s.lenient = true;
+    else if (!line.empty() && line[0] != '#') s.slices.push_back(parse_slice(line, n));
+  }
   if (s.slices.empty()) throw ScheduleMismatch("the schedule has no slices");
   return s;
 }

@@ -5,8 +5,11 @@
 // another program or other options is refused instead of steering a different run.
 //
 //   chemu-schedule v2 image=<16 hex> input=<16 hex> seed=N boot=auto|spin-table|all entry-el=0-3
-//   # core start_cycle instructions
-//   0 0 20000
+//   lenient                  (optional: see Schedule::lenient)
+//   # core start_cycle instructions end
+//   0 0 20000 r
+// The fourth column says how the slice ended: `w` the core waited (WFI, WFE) or halted, `s` it spun
+// at a fixed point (the spin skip), `r` it could have gone on; a line without it reads as `r`.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,6 +32,13 @@ struct ScheduleHeader {
 struct Schedule {
   ScheduleHeader header;
   std::vector<ScheduleEntry> slices;
+  // A line `lenient` in the file: a slice naming a core that cannot run is skipped; a slice marked
+  // `w` whose core can still run after it goes on (slices of at most the config's quantum) until the
+  // core waits, for up to max(its instructions, quantum) more; and after the last slice the run goes
+  // on round-robin (the config's quantum, from the core after the last one replayed). Start cycles are
+  // not checked. Strict (the default) reports the first and the last as a mismatch, and runs every
+  // slice as recorded. `chemu shrink` replays edited schedules leniently; --schedule-out records strict ones.
+  bool lenient = false;
 };
 
 uint64_t fnv1a64(std::string_view bytes);

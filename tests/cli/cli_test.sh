@@ -221,7 +221,7 @@ PY
     header=$(head -1 "$tmp/s")
     bad() { printf '%s\n' "$@" >"$tmp/bad"; }
     bad "$header" "0 0 100" "1 0 x"
-    expect 2 "^chemu: $tmp/bad: schedule line 3 is not 'core start_cycle instructions' \\(core 0-3\\)$" -- --schedule-in "$tmp/bad" "$img"
+    expect 2 "^chemu: $tmp/bad: schedule line 3 is not 'core start_cycle instructions \\[w\\|s\\|r\\]' \\(core 0-3\\)$" -- --schedule-in "$tmp/bad" "$img"
     bad "$header" "0 -1 100"
     expect 2 "^chemu: $tmp/bad: schedule line 2 is not" -- --schedule-in "$tmp/bad" "$img"
     bad "$header" "7 0 100"

@@ -106,6 +106,35 @@ TEST(ReplayInterleaver, FollowsTheRecordAndReportsDivergence) {
   EXPECT_THROW(done.next(kAll), ScheduleMismatch);
 }
 
+// Catches: a lenient replay that stops at a core that cannot run or at the end of the schedule
+// instead of going on (shrink's edited schedules rely on both), or one that forgets the order.
+TEST(ReplayInterleaver, LenientSkipsBlockedCoresThenGoesRoundRobin) {
+  ReplayInterleaver r({{2, 0, 50}, {0, 0, 70}, {1, 0, 30}}, /*quantum=*/100);
+  EXPECT_EQ(r.next(kAll).core, 2);
+  const Slice s = r.next({false, true, true, true});  // core 0 cannot run: its slice is skipped
+  EXPECT_EQ(s.core, 1);
+  EXPECT_EQ(s.budget, 30u);
+  const Slice rr1 = r.next(kAll), rr2 = r.next(kAll);  // past the end: round-robin after core 1
+  EXPECT_EQ(rr1.core, 2);
+  EXPECT_EQ(rr1.budget, 100u);
+  EXPECT_EQ(rr2.core, 3);
+  // A slice that ended in a wait when recorded goes on while its core can still run, within bounds.
+  ReplayInterleaver w({{1, 0, 50, true}, {2, 0, 10, false}}, /*quantum=*/40);
+  EXPECT_EQ(w.next(kAll).budget, 50u);
+  EXPECT_EQ(w.next(kAll).core, 1);  // core 1 did not wait this time: it goes on (40 + 10 of 50 more)
+  const Slice more = w.next(kAll);
+  EXPECT_EQ(more.core, 1);
+  EXPECT_EQ(more.budget, 10u);
+  EXPECT_EQ(w.next(kAll).core, 2);  // its extra is used up (or it waited): the schedule goes on
+}
+
+// Catches: counting a switch forced by a waiting core as a preemption, or missing a chosen one.
+TEST(ScheduleFile, CountsOnlyChosenSwitchesAsPreemptions) {
+  const std::vector<ScheduleEntry> s{{0, 0, 10, false}, {0, 0, 10, false}, {1, 0, 10, true},
+                                     {0, 0, 10, false}, {1, 0, 10, false}, {2, 0, 10, true}};
+  EXPECT_EQ(count_preemptions(s), 3u);  // 0->1, 0->1 and 1->2 (the core could go on); 1->0 was forced
+}
+
 // Catches: a header or slice the parser gets wrong, and malformed lines taken as slices (a sign
 // wrapped to 2^64-1, trailing text, a missing column or header).
 TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
@@ -116,6 +145,13 @@ TEST(ScheduleFile, RoundTripsAndRejectsGarbage) {
   EXPECT_EQ(out.slices[1].core, 3);
   EXPECT_EQ(out.slices[1].start_cycle, 17u);
   EXPECT_EQ(out.slices[1].instructions, 5u);
+  EXPECT_FALSE(out.lenient);
+  Schedule marked = in;  // the fourth column and the lenient line
+  marked.lenient = true, marked.slices[0].waited = true, marked.slices[1].spun = true;
+  const Schedule back = parse_schedule(format_schedule(marked));
+  EXPECT_TRUE(back.lenient);
+  EXPECT_TRUE(back.slices[0].waited && !back.slices[0].spun);
+  EXPECT_TRUE(back.slices[1].spun && !back.slices[1].waited);
   const std::string header = "chemu-schedule v2 image=1 input=2 seed=3 boot=auto entry-el=0\n";
   EXPECT_EQ(parse_schedule(header + "# a comment\n1 2 3\n").slices.size(), 1u);
   for (const char* bad_slice : {"0 1\n", "7 0 10\n", "0 -1 10\n", "0 0 10 x\n", "0 0 1e3\n", "# only a comment\n", ""})
