@@ -22,7 +22,10 @@ echo "syscall_fuzz bench: seed $seed, $calls worker calls, chemu $* (runs for mi
 /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$chemu" --input "$tmp/in" "$@" "$img" </dev/null >"$tmp/log" 2>&1
 status=$?
 tr -d '\r' <"$tmp/log" | tr -s ' ' >"$tmp/console"
-read -r wall user sys <"$tmp/time"
+# GNU time puts "Command exited with non-zero status N" before its figures when the run fails.
+read -r wall user sys <<EOF
+$(tail -1 "$tmp/time")
+EOF
 # The fuzzer's summary: "... N syscalls in all; ..." (workers, children and its housekeeping);
 # procmgr's point line counts the random calls of the workers and the children.
 total=$(sed -n 's/.* \([0-9][0-9]*\) syscalls in all;.*/\1/p' "$tmp/console" | tail -1)
