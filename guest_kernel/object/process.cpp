@@ -16,7 +16,8 @@ int map_stack(vmspace* vms) {
     return err;
 }
 
-// Fills the new cg: vmspace in slot 1, program and stack mapped, main thread in slot 2.
+// Fills the new cg: vmspace in slot 1, program and stack mapped, main thread in slot 2. The
+// thread comes with create_user_thread's reference for the caller.
 Result<thread*> populate(cap_group* cg, const u8* elf, u64 size, thread_type type, s32 affinity, object* inherited) {
     vmspace* vms = TRY(create_vmspace());
     const cap_t vcap = cap_alloc(cg, vms);
@@ -26,12 +27,9 @@ Result<thread*> populate(cap_group* cg, const u8* elf, u64 size, thread_type typ
     if (int err = map_stack(vms)) return Error{err};
     thread* t = create_user_thread(cg, entry, USER_STACK_TOP, 0, type, affinity);
     if (!t) return Error{-ENOMEM};
-    if (cap_alloc(cg, t) != MAIN_THREAD_OBJ_ID) {
+    if (cap_alloc(cg, t) != MAIN_THREAD_OBJ_ID || (inherited && cap_alloc(cg, inherited) != INHERITED_CAP_OBJ_ID)) {
         thread_exit_state(t);
-        return Error{-ENOMEM};
-    }
-    if (inherited && cap_alloc(cg, inherited) != INHERITED_CAP_OBJ_ID) {
-        thread_exit_state(t);
+        obj_put(t);
         return Error{-ENOMEM};
     }
     return t;
@@ -53,6 +51,7 @@ Result<cap_group*> spawn_process(const char* name, thread_type type, s32 affinit
         return Error{t.error()};
     }
     sched_enqueue(t.value());
+    obj_put(t.value());
     return cg;
 }
 

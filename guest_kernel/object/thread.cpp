@@ -60,6 +60,7 @@ thread* create_user_thread(cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type t
     t->vmspace = vms.get();
     obj_get(cg);
     t->cap_group = cg;
+    obj_get(t);  // the caller's reference (see thread.h)
     {
         SpinGuard guard(cg->threads_lock);
         if (!cg->exiting) {
@@ -69,6 +70,7 @@ thread* create_user_thread(cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type t
         }
     }
     obj_put(t);  // the group is dying: no new threads
+    obj_put(t);
     return nullptr;
 }
 

@@ -121,14 +121,20 @@ thread* rr_sched_choose_thread() {
     }
 }
 
-// Puts the running thread back (if it can still run), then switches to the next one.
+// Puts the running thread back (if it can still run), then switches to the next one. Only a
+// thread still TS_RUNNING is this CPU's to put back or retire: one that is TS_WAITING belongs to
+// whoever wakes it (IPC: they retire it if its process is exiting), and one already TS_READY
+// was woken by another CPU and sits in a ready queue (whose CPU retires it when it comes up).
+// Retiring those here put a queued thread on the zombie list: the reaper freed it while it was
+// still queued (found by syscall_fuzz: a client waiting for a busy register callback, woken by
+// another CPU while its process was exiting).
 int rr_sched() {
     thread* old = current_thread;
     reap_zombies();
-    if (old && !is_idle(old)) {
-        if (old->cap_group && old->cap_group->exiting && old->thread_ctx->state != TS_EXIT)
+    if (old && !is_idle(old) && old->thread_ctx->state == TS_RUNNING) {
+        if (old->cap_group && old->cap_group->exiting) {
             thread_exit_state(old);
-        if (old->thread_ctx->state == TS_RUNNING) {
+        } else {
             old->thread_ctx->sc->budget = DEFAULT_BUDGET;
             rr_sched_enqueue(old);
         }

@@ -16,7 +16,9 @@ cap_group* self_group() { return current_thread->cap_group; }
 
 // A register-callback (TYPE_REGISTER) or service (TYPE_SHADOW) thread of the caller's process
 // with user stack sp. It starts parked: it runs only when IPC lends it a client's CPU, each time
-// from the entry the server declared, with this stack.
+// from the entry the server declared, with this stack. A parked thread may be retired by another
+// CPU the moment it exists (its process exiting): the cap is made under create_user_thread's
+// reference (without it, syscall_fuzz found cap_alloc taking a reference on a freed thread).
 long sys_create_ipc_thread(u64 sp, u64 type) {
     thread_type tt;
     if (type == CHCORE_THREAD_TYPE_SHADOW)
@@ -29,10 +31,8 @@ long sys_create_ipc_thread(u64 sp, u64 type) {
     thread* t = create_user_thread(self_group(), 0, sp, 0, tt, NO_AFF);
     if (!t) return -ENOMEM;
     const cap_t cap = cap_alloc(self_group(), t);
-    if (cap < 0) {
-        thread_exit_state(t);  // never ran: the reaper frees it
-        return cap;
-    }
+    if (cap < 0) thread_exit_state(t);  // never ran: the reaper frees it
+    obj_put(t);
     return cap;
 }
 

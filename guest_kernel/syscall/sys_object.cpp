@@ -58,11 +58,11 @@ long sys_create_thread(u64 pc, u64 sp, u64 arg, u64 affinity) {
     thread* t = create_user_thread(self_group(), pc, sp, arg, TYPE_USER, aff);
     if (!t) return -ENOMEM;
     const cap_t cap = cap_alloc(self_group(), t);
-    if (cap < 0) {
+    if (cap < 0)
         thread_exit_state(t);  // never ran: the reaper frees it
-        return cap;
-    }
-    sched_enqueue(t);
+    else
+        sched_enqueue(t);
+    obj_put(t);
     return cap;
 }
 

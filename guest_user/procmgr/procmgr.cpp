@@ -1,6 +1,8 @@
 // procmgr: the root process. Runs the scheduling tests, then spawns the test programs (good and
-// misbehaving) and checks how each ended, then powers the machine off with 0 when all passed.
+// misbehaving) and checks how each ended, the IPC tests, the syscall fuzz, then powers the machine
+// off with 0 when all passed.
 #include "chcore/chcore.h"
+#include "fuzz_test.h"
 #include "procmgr_server.h"
 #include "sched_tests.h"
 
@@ -53,6 +55,13 @@ extern "C" int main() {
     printf("Enter Procmgr Root thread (userspace)\n");
     usys_set_affinity(-1, 0);
     usys_yield();
+    fuzz_cmdline fuzz;
+    read_fuzz_cmdline(&fuzz);
+    if (fuzz.only) {  // the benchmark: the fuzz alone
+        const bool ok = run_syscall_fuzz(fuzz);
+        printf("procmgr: %s\n", ok ? "all user tests passed" : "SOME USER TESTS FAILED");
+        usys_poweroff(ok ? 0 : 1);
+    }
     bool ok = test_cooperative_sched();
     ok = test_preemptive_sched() && ok;
     ok = test_fp_context() && ok;
@@ -64,6 +73,7 @@ extern "C" int main() {
     bench_yield_pingpong();
     ok = run_children() && ok;
     ok = run_ipc_tests() && ok;
+    ok = run_syscall_fuzz(fuzz) && ok;
     printf("procmgr: %s\n", ok ? "all user tests passed" : "SOME USER TESTS FAILED");
     usys_poweroff(ok ? 0 : 1);
     return 0;

@@ -47,8 +47,11 @@ struct thread : object {
     volatile u32 exited;        // set once by thread_exit_state
 };
 
-// A new user thread of cg running at pc with stack sp and x0 = arg, not yet enqueued.
-// The caller gets one reference (the scheduler's: dropped when the exited thread is reaped).
+// A new user thread of cg running at pc with stack sp and x0 = arg, not yet enqueued. It holds
+// the scheduler's reference (dropped when the exited thread is reaped), and the caller gets one
+// of its own, to obj_put once it has published the thread (a cap, a ready queue): the thread is
+// on cg's list from the start, so another CPU may retire it at once (cap_group_exit retires
+// parked IPC threads) and without that reference it could be freed under the caller.
 // TYPE_SHADOW and TYPE_REGISTER threads start parked (TS_WAITING, no scheduling context): only
 // IPC runs them (ipc/connection.cpp).
 thread* create_user_thread(struct cap_group* cg, u64 pc, u64 sp, u64 arg, thread_type type, s32 affinity);
