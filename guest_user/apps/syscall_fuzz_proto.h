@@ -29,8 +29,8 @@ struct fuzz_params {
     volatile u64 ok;            // MAIN: 1 when it ended normally with every check passed
 };
 
-// Defaults when procmgr gets no command line (the whole kernel run: ctest, tools/grade, QEMU): a few
-// seconds of host CPU on chemu; tests/e2e/syscall_fuzz.sh and bench/syscall_fuzz.sh ask for more.
+// Defaults for what procmgr's "fuzz-only" command line does not set; tests/e2e/syscall_fuzz.sh and
+// bench/syscall_fuzz.sh set the seed and the count.
 #define FUZZ_DEFAULT_SEED 1
 #define FUZZ_DEFAULT_CALLS 2000
 #define FUZZ_DEFAULT_THREADS 8
