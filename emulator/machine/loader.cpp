@@ -72,14 +72,19 @@ LoadedImage load_image_bytes(const std::string& bytes, GuestRam& ram) {
   return {kRawLoadAddress, false};
 }
 
-LoadedImage load_image(const std::string& path, GuestRam& ram) {
+std::string read_image_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImageError(fmt::format("cannot open image '{}': {}", path, std::strerror(errno)));
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw ImageError(fmt::format("cannot read image '{}'", path));
+  return ss.str();
+}
+
+LoadedImage load_image(const std::string& path, GuestRam& ram) {
+  const std::string bytes = read_image_file(path);
   try {
-    return load_image_bytes(ss.str(), ram);
+    return load_image_bytes(bytes, ram);
   } catch (const ImageError& e) {
     throw ImageError(fmt::format("{}: {}", path, e.what()));
   }

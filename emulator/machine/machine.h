@@ -79,6 +79,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   // What the framebuffer shows now (its physical size, from guest RAM): for --screenshot.
   RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
   Tracer& tracer() override { return tracer_; }
+  const Symbols& symbols() const { return symbols_; }
   uint64_t total_instructions() const { return total_instructions_; }
   uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
@@ -118,6 +119,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
 
   MachineConfig config_;
   GuestRam ram_;
+  Symbols symbols_;
   Console console_;
   Tracer tracer_;
   Bus bus_;
