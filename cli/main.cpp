@@ -60,6 +60,7 @@ int fail(const std::string& what) {
 int main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   std::string image, boot = "auto", sched = "rr", trace_path, perfetto_path, schedule_out, schedule_in, input_path, screenshot_path;
+  std::string trace_events;
   chemu::MachineConfig config;
   bool trace_hash = false, verbose = false, no_spin_skip = false;
   app.add_option("image", image, "kernel image: AArch64 ELF or raw binary loaded at 0x80000 (default: the shipped kernel)");
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
   app.add_option("--input", input_path, "bytes the UART receives, read whole before the run ('-' for stdin)");
   app.add_option("--trace", trace_path, "write the event trace as text to FILE ('-' for stdout)");
+  app.add_option("--trace-events", trace_events, "keep only these event kinds in --trace and --perfetto (comma-separated, e.g. syscall,syscall-return,thread-switch)");
   app.add_option("--perfetto", perfetto_path, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
   app.add_option("--screenshot", screenshot_path, "at exit, write what the framebuffer shows to FILE as a PNG");
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
@@ -114,18 +116,30 @@ int main(int argc, char** argv) {
     }
   }
 
+  chemu::KindMask kinds = chemu::kAllKinds;
+  if (!trace_events.empty()) {
+    std::string bad;
+    const auto k = chemu::parse_kinds(trace_events, &bad);
+    if (!k) {
+      std::string known;
+      for (unsigned i = 0; i < chemu::kEventKinds; ++i) known += fmt::format("{}{}", i ? ", " : "", chemu::event_kind_name(chemu::EventKind(i)));
+      return fail(fmt::format("--trace-events: unknown kind '{}' (kinds: {})", bad, known));
+    }
+    kinds = *k;
+  }
+
   try {
     chemu::Machine machine(config);
     if (trace_hash) machine.tracer().enable_hash();
     if (!trace_path.empty()) {
       std::FILE* f = trace_path == "-" ? stdout : std::fopen(trace_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write trace file '{}'", trace_path));
-      machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f));
+      machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(f), kinds);
     }
     if (!perfetto_path.empty()) {
       std::FILE* f = std::fopen(perfetto_path.c_str(), "w");
       if (!f) return fail(fmt::format("cannot write Perfetto file '{}'", perfetto_path));
-      machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f));
+      machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(f), kinds);
     }
     if (!input_path.empty()) {
       if (input_path != "-" && !std::filesystem::exists(input_path)) return fail(fmt::format("cannot read input file '{}'", input_path));
