@@ -16,6 +16,7 @@ constexpr uint64_t kUntil = 0xfffffffffffff000ull;
 // Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
 enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
 constexpr uint32_t kEcWfx = 0x01;  // ESR EC of a trapped WFI/WFE
+constexpr uint32_t kEcSvc64 = 0x15;  // ESR EC of an SVC from AArch64
 constexpr uint64_t kUnknownSyndrome = 0x02000000;  // EC 0x00 (UNDEFINED), IL
 
 // A trapped MSR/MRS (EC 0x18) of the secure physical timer, CNTPS_TVAL/CTL/CVAL_EL1 (ISS: Op0 21:20,
@@ -208,6 +209,7 @@ void Core::settle_previous_block(uint64_t addr) {
   kernel_faults_ = 0;
   event_ = true;  // an exception return sets the event register (ARMv8-A)
   if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x}{} EL{}", addr, sym(addr), el());
+  if (observer_) observer_->on_eret(*this, addr, el());
 }
 
 // SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
@@ -319,6 +321,7 @@ void Core::enter_sync(const ucx::EntryRequest& req, int from_el) {
     return fatal(fmt::format("exception storm: {} exceptions above EL0 without a return; last {}", kernel_faults_, w));
   }
   if (host_.tracer().listening()) trace(EventKind::Exception, what());
+  if (observer_ && from_el == 0 && ec == kEcSvc64) observer_->on_syscall(*this, req.return_pc);
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, req);
   entered_exception_ = true;
@@ -354,6 +357,7 @@ void Core::take_irq(uint32_t sources) {
   if (host_.tracer().listening())
     trace(EventKind::IrqDeliver, "sources={:#x} from=EL{} pc={:#x}{}{}", sources, el(), pc(), sym(pc()),
           target == 1 ? "" : fmt::format(" to=EL{}", target));
+  if (observer_) observer_->on_irq(*this);
   kernel_faults_ = 0;
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, {ExceptionKind::Irq, target, pc(), false, 0, false, 0});

@@ -70,6 +70,9 @@ void Machine::load_bytes(const std::string& image) {
   const LoadedImage loaded = load_image_bytes(image, ram_);
   symbols_ = Symbols::from_image(image);
   for (auto& c : cores_) c->set_symbols(&symbols_);
+  std::string why;
+  model_ = ChcoreModel::find(symbols_, ram_, tracer_, &why);
+  if (!model_) spdlog::debug("no kernel model: {}", why);
   boot(loaded);
 }
 
@@ -151,6 +154,8 @@ InterruptLevels Machine::peripheral_lines() const {
 }
 
 RunResult Machine::run() {
+  if (model_ && tracer_.wants_kernel_events())
+    for (auto& c : cores_) c->set_observer(model_.get());
   while (!result_) {
     wake_waiting_cores();
     const Runnable r = runnable();
