@@ -73,7 +73,7 @@ uint64_t ChcoreModel::current_thread(int core) const {
 }
 
 std::string ChcoreModel::syscall_name(uint64_t nr) const {
-  const auto fallback = [nr] { return fmt::format("nr={}", nr); };
+  const auto fallback = [] { return std::string("unknown"); };
   if (nr >= syscall_count_) return fallback();
   auto handler = read_image_u64(syscall_table_ + nr * syscall_stride_);
   if (!handler || !*handler) return fallback();

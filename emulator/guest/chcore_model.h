@@ -47,7 +47,7 @@ class ChcoreModel final : public KernelObserver {
   void on_irq(Core& c) override;
   void on_eret(Core& c, uint64_t to, int el) override;
 
-  // The handler name of syscall `nr` ("sys_putstr"), or "nr=N" when the table does not say.
+  // The handler name of syscall `nr` ("sys_putstr"), or "unknown" when the table does not name one.
   std::string syscall_name(uint64_t nr) const;
   // How the model names a thread object: "idle/1", "procmgr/1a20" (our kernel), "0xffffff...".
   std::string thread_name(const Core& c, uint64_t thread) const;
