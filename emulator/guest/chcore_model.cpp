@@ -96,20 +96,28 @@ std::string ChcoreModel::thread_name(const Core& c, uint64_t t) const {
   if (!t) return "-";
   if (t >= idle_threads_ && t - idle_threads_ < idle_stride_ * kCores) return fmt::format("idle/{}", (t - idle_threads_) / idle_stride_);
   if (name_layout_) {
-    const auto pa = c.translate(t + name_layout_->first);
-    const auto group = pa ? ram_.load<uint64_t>(*pa) : std::nullopt;
-    std::string name;
-    if (group && *group)
-      for (uint64_t i = 0; i < 31; ++i) {
-        const auto cpa = c.translate(*group + name_layout_->second + i);
-        const auto ch = cpa ? ram_.load<uint8_t>(*cpa) : std::nullopt;
-        if (!ch || !*ch) break;
-        name.push_back(*ch >= 0x20 && *ch < 0x7f ? char(*ch) : '?');
-      }
     // As the kernel's own sched_top names it: process, then bits 4-19 of the thread's address.
-    return fmt::format("{}/{:04x}", name.empty() ? "kernel" : name, (t >> 4) & 0xffff);
+    const auto pa = c.translate(t + name_layout_->first);
+    const uint64_t group = pa ? ram_.load<uint64_t>(*pa).value_or(0) : 0;
+    auto& cached = names_[t];
+    if (cached.first != group || cached.second.empty()) cached = {group, fmt::format("{}/{:04x}", process_name(c, group), (t >> 4) & 0xffff)};
+    return cached.second;
   }
   return fmt::format("{:#x}", t);
+}
+
+// cap_group::name of `group` (one translation: the name never crosses a page, or is cut there).
+std::string ChcoreModel::process_name(const Core& c, uint64_t group) const {
+  if (!group) return "kernel";
+  const uint64_t va = group + name_layout_->second;
+  const auto pa = c.translate(va);
+  std::string name;
+  for (uint64_t i = 0; pa && i < 31 && ((va + i) & 0xfff) >= (va & 0xfff); ++i) {
+    const auto ch = ram_.load<uint8_t>(*pa + i);
+    if (!ch || !*ch) break;
+    name.push_back(*ch >= 0x20 && *ch < 0x7f ? char(*ch) : '?');
+  }
+  return name.empty() ? "kernel" : name;
 }
 
 GuestThread ChcoreModel::describe(const Core& c, uint64_t t) const {
@@ -137,16 +145,36 @@ void ChcoreModel::on_irq(Core& c) {
   entry_[size_t(c.id())] = {Entry::Irq, current_thread(c.id()), {}, 0};
 }
 
-// After an ERET the core runs current_threads[core]: a thread switch if that changed, the end of the
-// IRQ or syscall that entered the kernel, and the return of a syscall the thread made, if it resumes
-// where that syscall would return (a thread restarted elsewhere, as an IPC server thread is for each
-// call, never returns from its last syscall).
+// After an ERET the core runs current_threads[core]. In this order: an IPC call that migrated to it
+// (the syscall that entered the kernel was the client's ipc_call), an IPC return that migrated back
+// to it, the thread switch if it changed, the end of the IRQ that entered the kernel, and the return
+// of the syscall it made, if it resumes where that syscall returns (a thread restarted elsewhere, as
+// an IPC server thread is for each call, never returns from its last syscall).
 void ChcoreModel::on_eret(Core& c, uint64_t to, int el) {
   const int id = c.id();
   const uint64_t t = current_thread(id);
   const Entry entry = std::exchange(entry_[size_t(id)], Entry{});
-  if (el == 0 && t) spaces_[t] = c.read_sysreg(sysreg::TTBR0_EL1) & kSpaceMask;
   const uint64_t prev = std::exchange(running_[size_t(id)], t);
+  if (el == 0 && t && t != prev) spaces_[t] = c.read_sysreg(sysreg::TTBR0_EL1) & kSpaceMask;  // (it changes only with the thread)
+
+  if (entry.kind == Entry::Syscall && entry.call == "sys_ipc_call" && t != entry.thread && el == 0) {
+    if (auto p = pending_.find(entry.thread); p != pending_.end()) p->second.server = t;
+    if (tracer_.wants(EventKind::IpcCall)) {
+      const KernelEvent e{describe(c, entry.thread), describe(c, t), entry.call, 0};
+      emit(c, EventKind::IpcCall, fmt::format("thread={} server={} cap={}", e.thread.name, e.peer.name, entry.arg0), e);
+    }
+  }
+  std::optional<Pending> returned;
+  if (el == 0 && t)
+    if (auto p = pending_.find(t); p != pending_.end()) {
+      if (p->second.return_pc == to) returned = p->second;
+      pending_.erase(p);
+    }
+  const uint64_t ret = returned ? c.reg(UC_ARM64_REG_X0) : 0;
+  if (returned && returned->server && tracer_.wants(EventKind::IpcReturn)) {
+    const KernelEvent e{describe(c, t), describe(c, returned->server), returned->call, ret};
+    emit(c, EventKind::IpcReturn, fmt::format("thread={} server={} ret={}", e.thread.name, e.peer.name, result_text(ret)), e);
+  }
   if (t != prev && tracer_.wants(EventKind::ThreadSwitch)) {
     const KernelEvent e{describe(c, t), describe(c, prev), {}, 0};
     emit(c, EventKind::ThreadSwitch, fmt::format("thread={} from={} space={:#x} pc={:#x}{} EL{}", e.thread.name, e.peer.name,
@@ -156,28 +184,9 @@ void ChcoreModel::on_eret(Core& c, uint64_t to, int el) {
     const KernelEvent e{describe(c, t), describe(c, entry.thread), {}, 0};
     emit(c, EventKind::IrqExit, fmt::format("thread={} pc={:#x}{} EL{}", e.thread.name, to, c.sym(to), el), e);
   }
-  // An ipc_call that switched to another thread: the call migrated to that (server) thread.
-  if (entry.kind == Entry::Syscall && entry.call == "sys_ipc_call" && t != entry.thread && el == 0) {
-    if (auto p = pending_.find(entry.thread); p != pending_.end()) p->second.server = t;
-    if (tracer_.wants(EventKind::IpcCall)) {
-      const KernelEvent e{describe(c, entry.thread), describe(c, t), entry.call, 0};
-      emit(c, EventKind::IpcCall, fmt::format("thread={} server={} cap={}", e.thread.name, e.peer.name, entry.arg0), e);
-    }
-  }
-  if (el != 0 || !t) return;
-  const auto p = pending_.find(t);
-  if (p == pending_.end()) return;
-  const Pending done = p->second;
-  pending_.erase(p);
-  if (done.return_pc != to) return;  // restarted elsewhere: that syscall never returns
-  const uint64_t ret = c.reg(UC_ARM64_REG_X0);
-  if (done.server && tracer_.wants(EventKind::IpcReturn)) {
-    const KernelEvent e{describe(c, t), describe(c, done.server), done.call, ret};
-    emit(c, EventKind::IpcReturn, fmt::format("thread={} server={} ret={}", e.thread.name, e.peer.name, result_text(ret)), e);
-  }
-  if (tracer_.wants(EventKind::SyscallReturn)) {
-    const KernelEvent e{describe(c, t), {}, done.call, ret};
-    emit(c, EventKind::SyscallReturn, fmt::format("thread={} {} ret={}", e.thread.name, done.call, result_text(ret)), e);
+  if (returned && tracer_.wants(EventKind::SyscallReturn)) {
+    const KernelEvent e{describe(c, t), {}, returned->call, ret};
+    emit(c, EventKind::SyscallReturn, fmt::format("thread={} {} ret={}", e.thread.name, returned->call, result_text(ret)), e);
   }
 }
 

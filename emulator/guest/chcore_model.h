@@ -56,6 +56,7 @@ class ChcoreModel final : public KernelObserver {
   ChcoreModel(const Symbols& s, const GuestRam& ram, Tracer& t) : symbols_(s), ram_(ram), tracer_(t) {}
   uint64_t current_thread(int core) const;
   GuestThread describe(const Core& c, uint64_t thread) const;
+  std::string process_name(const Core& c, uint64_t group) const;
   std::optional<uint64_t> read_image_u64(uint64_t va) const;
   void emit(const Core& c, EventKind k, std::string details, const KernelEvent& e);
 
@@ -67,6 +68,7 @@ class ChcoreModel final : public KernelObserver {
   uint64_t syscall_table_ = 0, syscall_stride_ = 0, syscall_count_ = 0;  // count 0: no table
   std::optional<std::pair<uint64_t, uint64_t>> name_layout_;  // (thread::cap_group, cap_group::name)
   mutable std::map<uint64_t, std::string> handler_names_;    // by handler address
+  mutable std::map<uint64_t, std::pair<uint64_t, std::string>> names_;  // thread -> (its cap_group, name)
 
   // A syscall a thread made that has not returned yet.
   struct Pending {
