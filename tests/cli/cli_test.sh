@@ -165,12 +165,14 @@ PY
     python3 - "$tmp/t.json" "$slices" <<'PY' || exit 1
 import json, sys
 events = json.load(open(sys.argv[1]))["traceEvents"]
-tracks = {e["tid"] for e in events if e["ph"] == "M"}
-running = [e for e in events if e["ph"] == "X"]
+tracks = {e["tid"] for e in events if e["ph"] == "M" and e["name"] == "thread_name" and e["pid"] == 0 and e["tid"] < 4}
+running = [e for e in events if e["ph"] == "X" and e["name"] == "running"]
 assert tracks == {0, 1, 2, 3}, tracks
+irqs = [e for e in events if e["ph"] == "B" and e["name"] == "irq"]
+assert irqs, "no IRQ slices (timer_tick takes timer IRQs)"
 assert len(running) == int(sys.argv[2]), (len(running), sys.argv[2])
 assert all(e["dur"] >= 0 for e in running)
-print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks")
+print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks, {len(irqs)} IRQ slices")
 PY
     ;;
   unclaimed)

@@ -11,7 +11,8 @@ model on) and --trace-hash, once with --trace-hash alone (no sink: no model). Ch
     the run made syscalls the test programs are known to make (sys_putstr, sys_ipc_call);
   - every syscall-return follows a syscall of the same name by the same thread, not yet returned;
   - every ipc-call is matched by the ipc-return on the same client thread, from the same server,
-    before that thread calls again; there are ipc-calls at all;
+    before that thread calls again; the CPU then switches to the server (call) or the client
+    (return); there are ipc-calls at all;
   - a thread never runs on two CPUs at once: a thread's syscall is made on the CPU that a
     thread-switch last put it on, and no other CPU has switched to it since;
   - our kernel (not --upstream): every `[top] CPU n: running T` line the kernel prints names the
@@ -56,6 +57,7 @@ def check_trace(path, upstream):
     current = {}         # CPU -> thread it runs
     pending = {}         # thread -> syscall name not yet returned
     ipc_open = {}        # client thread -> server of its unreturned ipc-call
+    expect_switch = {}   # CPU -> the thread an IPC call or return just migrated to
     exited = set()       # threads whose sys_thread_exit has not been followed by a new switch to them
     counts = {"syscall": 0, "ipc-call": 0, "ipc-return": 0, "thread-switch": 0, "top": 0}
     names = set()
@@ -71,6 +73,9 @@ def check_trace(path, upstream):
                 counts[kind] += 1
                 if t is None:
                     fail(f"thread-switch names no thread: {where}")
+                if expect_switch.get(core, t) != t:
+                    fail(f"the IPC went to {expect_switch[core]}, the CPU switched to {t}: {where}")
+                expect_switch.pop(core, None)
                 # (the CPU it left may not have noticed yet: it ERETs elsewhere later; it must
                 # not make a syscall as that thread meanwhile, checked below)
                 current[core] = t
@@ -102,14 +107,17 @@ def check_trace(path, upstream):
                 counts[kind] += 1
                 if t in ipc_open:
                     fail(f"ipc-call by a thread whose last call has not returned: {where}")
-                if current.get(core) != server:
-                    fail(f"ipc-call names a server the CPU does not run: {where}")
+                if current.get(core) != t:
+                    fail(f"ipc-call by a thread the CPU does not run: {where}")
+                expect_switch[core] = server
                 ipc_open[t] = server
             elif kind == "ipc-return":
                 t, server = field(details, "thread"), field(details, "server")
                 counts[kind] += 1
                 if ipc_open.get(t) != server:
                     fail(f"ipc-return without its ipc-call on that client thread: {where}")
+                if current.get(core) == server:  # (else the server is gone: the call failed)
+                    expect_switch[core] = t
                 del ipc_open[t]
             elif kind == "uart" and not upstream:
                 m2 = re.search(r"\[top\] CPU (\d): running (\S+),", details)
