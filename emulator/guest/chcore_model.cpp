@@ -92,12 +92,26 @@ std::string ChcoreModel::syscall_name(uint64_t nr) const {
   return name;
 }
 
+// A kernel object's physical address. The kernel's half (TTBR1) is mapped once at boot and never
+// changes in ChCore, so each page is walked once and remembered; anything else is walked each time.
+std::optional<uint64_t> ChcoreModel::kernel_pa(const Core& c, uint64_t va) const {
+  if (va >> 63 == 0) return c.translate(va);
+  const uint64_t page = va & ~0xfffull;
+  auto it = kernel_pages_.find(page);
+  if (it == kernel_pages_.end()) {
+    const auto pa = c.translate(page);
+    if (!pa) return std::nullopt;
+    it = kernel_pages_.emplace(page, *pa).first;
+  }
+  return it->second | (va & 0xfff);
+}
+
 std::string ChcoreModel::thread_name(const Core& c, uint64_t t) const {
   if (!t) return "-";
   if (t >= idle_threads_ && t - idle_threads_ < idle_stride_ * kCores) return fmt::format("idle/{}", (t - idle_threads_) / idle_stride_);
   if (name_layout_) {
     // As the kernel's own sched_top names it: process, then bits 4-19 of the thread's address.
-    const auto pa = c.translate(t + name_layout_->first);
+    const auto pa = kernel_pa(c, t + name_layout_->first);
     const uint64_t group = pa ? ram_.load<uint64_t>(*pa).value_or(0) : 0;
     auto& cached = names_[t];
     if (cached.first != group || cached.second.empty()) cached = {group, fmt::format("{}/{:04x}", process_name(c, group), (t >> 4) & 0xffff)};
@@ -110,7 +124,7 @@ std::string ChcoreModel::thread_name(const Core& c, uint64_t t) const {
 std::string ChcoreModel::process_name(const Core& c, uint64_t group) const {
   if (!group) return "kernel";
   const uint64_t va = group + name_layout_->second;
-  const auto pa = c.translate(va);
+  const auto pa = kernel_pa(c, va);
   std::string name;
   for (uint64_t i = 0; pa && i < 31 && ((va + i) & 0xfff) >= (va & 0xfff); ++i) {
     const auto ch = ram_.load<uint8_t>(*pa + i);

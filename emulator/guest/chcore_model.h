@@ -18,6 +18,8 @@
 //   - Thread names (optional, else threads are named by address): our kernel exports
 //     `chcore_trace_layout` (see guest_kernel/object/thread.cpp): a magic word, then the offsets of
 //     thread::cap_group and cap_group::name.
+//   - The kernel half of the address space (TTBR1) is mapped at boot and never changes (both ChCore
+//     kernels map RAM once): a kernel object's page is walked once and remembered.
 // ChCore's syscall convention: number in x8, arguments in x0-x5, result in x0 at the ERET back.
 #pragma once
 #include <array>
@@ -57,6 +59,7 @@ class ChcoreModel final : public KernelObserver {
   uint64_t current_thread(int core) const;
   GuestThread describe(const Core& c, uint64_t thread) const;
   std::string process_name(const Core& c, uint64_t group) const;
+  std::optional<uint64_t> kernel_pa(const Core& c, uint64_t va) const;
   std::optional<uint64_t> read_image_u64(uint64_t va) const;
   void emit(const Core& c, EventKind k, std::string details, const KernelEvent& e);
 
@@ -69,6 +72,7 @@ class ChcoreModel final : public KernelObserver {
   std::optional<std::pair<uint64_t, uint64_t>> name_layout_;  // (thread::cap_group, cap_group::name)
   mutable std::map<uint64_t, std::string> handler_names_;    // by handler address
   mutable std::map<uint64_t, std::pair<uint64_t, std::string>> names_;  // thread -> (its cap_group, name)
+  mutable std::map<uint64_t, uint64_t> kernel_pages_;  // kernel-half page VA -> PA (TTBR1 never changes)
 
   // A syscall a thread made that has not returned yet.
   struct Pending {
