@@ -54,6 +54,10 @@ std::unique_ptr<ChcoreModel> ChcoreModel::find(const Symbols& symbols, const Gue
       }
     }
   }
+  // The per-CPU ready queues, if the kernel has rr_ready_queue_meta: 4 entries, each starting with the
+  // head of a circular list (checked on every read: the walk must come back to the head).
+  if (const Symbols::Symbol* q = symbols.find("rr_ready_queue_meta"); q && q->size && q->size % kCores == 0)
+    m->ready_queues_ = q->addr, m->ready_stride_ = q->size / kCores;
   // Our kernel says where thread and process names are.
   if (const Symbols::Symbol* layout = symbols.find("chcore_trace_layout"); layout && layout->size >= 24) {
     const auto magic = m->read_image_u64(layout->addr), cg = m->read_image_u64(layout->addr + 8),
@@ -134,6 +138,26 @@ std::string ChcoreModel::process_name(const Core& c, uint64_t group) const {
   return name.empty() ? "kernel" : name;
 }
 
+// How many threads wait in CPU `cpu`'s ready queue: the length of the circular list whose head starts
+// its rr_ready_queue_meta entry, walked through the pointer at offset 0 of each node (the next pointer
+// of ChCore's list_head, the prev pointer of our ListNode: either goes round). Nothing when the walk
+// does not come back to the head within kMaxReady nodes (another layout, or a queue another core is
+// changing under its lock).
+std::optional<uint32_t> ChcoreModel::ready_count(const Core& c, int cpu) const {
+  constexpr uint32_t kMaxReady = 256;
+  if (!ready_queues_) return std::nullopt;
+  const uint64_t head = ready_queues_ + ready_stride_ * uint64_t(cpu);
+  uint64_t node = head;
+  for (uint32_t n = 0; n <= kMaxReady; ++n) {
+    const auto pa = kernel_pa(c, node);
+    const auto next = pa ? ram_.load<uint64_t>(*pa) : std::nullopt;
+    if (!next || *next >> 63 == 0) return std::nullopt;  // (list nodes are kernel objects)
+    if (*next == head) return n;
+    node = *next;
+  }
+  return std::nullopt;
+}
+
 GuestThread ChcoreModel::describe(const Core& c, uint64_t t) const {
   const auto s = spaces_.find(t);
   return {t, s == spaces_.end() ? 0 : s->second, thread_name(c, t)};
@@ -190,9 +214,11 @@ void ChcoreModel::on_eret(Core& c, uint64_t to, int el) {
     emit(c, EventKind::IpcReturn, fmt::format("thread={} server={} ret={}", e.thread.name, e.peer.name, result_text(ret)), e);
   }
   if (t != prev && tracer_.wants(EventKind::ThreadSwitch)) {
-    const KernelEvent e{describe(c, t), describe(c, prev), {}, 0};
-    emit(c, EventKind::ThreadSwitch, fmt::format("thread={} from={} space={:#x} pc={:#x}{} EL{}", e.thread.name, e.peer.name,
-                                                 e.thread.space, to, c.sym(to), el), e);
+    KernelEvent e{describe(c, t), describe(c, prev), {}, 0};
+    const auto ready = ready_count(c, id);
+    e.ready = ready ? int64_t(*ready) : -1;
+    emit(c, EventKind::ThreadSwitch, fmt::format("thread={} from={} space={:#x} pc={:#x}{} EL{}{}", e.thread.name, e.peer.name,
+                                                 e.thread.space, to, c.sym(to), el, ready ? fmt::format(" ready={}", *ready) : ""), e);
   }
   if (entry.kind == Entry::Irq && tracer_.wants(EventKind::IrqExit)) {
     const KernelEvent e{describe(c, t), describe(c, entry.thread), {}, 0};

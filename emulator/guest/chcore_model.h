@@ -18,6 +18,9 @@
 //   - Thread names (optional, else threads are named by address): our kernel exports
 //     `chcore_trace_layout` (see guest_kernel/object/thread.cpp): a magic word, then the offsets of
 //     thread::cap_group and cap_group::name.
+//   - `rr_ready_queue_meta` (optional): 4 entries (symbol size divisible by 4), each starting with the
+//     head of a circular list of the CPU's ready threads: the walk through each node's first pointer
+//     must come back to the head, else no count (thread-switch lines then have no `ready=`).
 //   - The kernel half of the address space (TTBR1) is mapped at boot and never changes (both ChCore
 //     kernels map RAM once): a kernel object's page is walked once and remembered.
 // ChCore's syscall convention: number in x8, arguments in x0-x5, result in x0 at the ERET back.
@@ -60,6 +63,7 @@ class ChcoreModel final : public KernelObserver {
   GuestThread describe(const Core& c, uint64_t thread) const;
   std::string process_name(const Core& c, uint64_t group) const;
   std::optional<uint64_t> kernel_pa(const Core& c, uint64_t va) const;
+  std::optional<uint32_t> ready_count(const Core& c, int cpu) const;
   std::optional<uint64_t> read_image_u64(uint64_t va) const;
   void emit(const Core& c, EventKind k, std::string details, const KernelEvent& e);
 
@@ -69,6 +73,7 @@ class ChcoreModel final : public KernelObserver {
   uint64_t current_threads_pa_ = 0;
   uint64_t idle_threads_ = 0, idle_stride_ = 0;
   uint64_t syscall_table_ = 0, syscall_stride_ = 0, syscall_count_ = 0;  // count 0: no table
+  uint64_t ready_queues_ = 0, ready_stride_ = 0;             // rr_ready_queue_meta, if found
   std::optional<std::pair<uint64_t, uint64_t>> name_layout_;  // (thread::cap_group, cap_group::name)
   mutable std::map<uint64_t, std::string> handler_names_;    // by handler address
   mutable std::map<uint64_t, std::pair<uint64_t, std::string>> names_;  // thread -> (its cap_group, name)

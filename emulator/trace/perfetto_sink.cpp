@@ -169,6 +169,9 @@ void PerfettoSink::on_kernel_event(const Event& e) {
       if (k.peer.id)
         if (Track* prev = known_thread_track(k.peer.id))
           while (!prev->open.empty()) end(*prev, e.cycle);  // its syscall (if any), then its run
+      if (k.ready >= 0)  // a counter track per CPU: the threads waiting in its ready queue
+        write_record(nlohmann::json{{"name", fmt::format("ready threads cpu {}", c)}, {"ph", "C"}, {"pid", 0},
+                                    {"ts", micros(e.cycle)}, {"args", {{"ready", k.ready}}}}.dump());
       if (!k.thread.id) break;
       begin(core_threads_[c], e.cycle, k.thread.name);
       Track& t = thread_track(k.thread);

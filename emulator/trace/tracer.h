@@ -55,6 +55,7 @@ struct KernelEvent {
   GuestThread thread, peer;
   std::string call;    // the syscall's handler name
   uint64_t value = 0;  // syscall-return, ipc-return: the return value
+  int64_t ready = -1;  // thread-switch: threads ready on that CPU, if the model could count them
 };
 
 struct Event {

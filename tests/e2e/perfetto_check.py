@@ -11,7 +11,7 @@ flow id has exactly one start ('s') and one end ('f'), the end not before the st
 slice of its track; metadata names every process and every track that has events.
 What the model adds: guest thread tracks in processes other than chemu's own, "running on CPU n"
 slices with syscall slices nested in them, IPC flows (thread to thread) and IPI flows (an ipi track
-to an irq track).
+to an irq track), counter samples (ready threads per CPU) in a named process.
 """
 import json
 import os
@@ -51,9 +51,16 @@ def check(doc):
             if not e.get("args", {}).get("name"):
                 fail(f"metadata without a name: {where}")
             continue
-        for key in ("pid", "tid", "ts"):
+        for key in ("pid", "tid", "ts") if ph != "C" else ("pid", "ts"):
             if key not in e:
                 fail(f"no {key}: {where}")
+        if ph == "C":  # a counter belongs to its process, not to a thread track
+            if e["pid"] not in named_pids:
+                fail(f"counter in an unnamed process: {where}")
+            if not e.get("name") or not e.get("args") or not all(isinstance(v, (int, float)) for v in e["args"].values()):
+                fail(f"counter without a name or numeric values: {where}")
+            stats["counter samples"] += 1
+            continue
         track, ts = (e["pid"], e["tid"]), e["ts"]
         if not isinstance(ts, (int, float)) or ts < 0:
             fail(f"bad ts: {where}")
@@ -82,6 +89,7 @@ def check(doc):
             complete[track].append((ts, ts + e["dur"]))
         elif ph == "i":
             pass
+
         elif ph in ("s", "f"):
             if "id" not in e:
                 fail(f"flow without an id: {where}")
@@ -142,7 +150,7 @@ def main():
         with open(path) as f:
             doc = json.load(f)
     stats = check(doc)
-    for need in ("thread runs", "nested syscalls", "ipc flows", "ipi flows", "guest processes"):
+    for need in ("thread runs", "nested syscalls", "ipc flows", "ipi flows", "guest processes", "counter samples"):
         if stats[need] == 0:
             fail(f"no {need} in the timeline: {dict(stats)}")
     print(f"ok: {dict(stats)}")
