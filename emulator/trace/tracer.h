@@ -116,11 +116,10 @@ class Tracer {
   }
   // A kernel event, already formatted by the model (which asked wants() first).
   void emit_kernel(int core, uint64_t cycle, EventKind kind, std::string details, const KernelEvent& k) {
-    ++count_;
     if (wants(kind)) deliver({core, cycle, kind, std::move(details), &k});
   }
   uint64_t hash() const { return hash_; }    // FNV-1a of the lines so far, if enable_hash() was called
-  uint64_t count() const { return count_; }  // events emitted, listened to or not
+  uint64_t count() const { return count_; }  // machine events emitted, listened to or not
   void finish();
 
  private:
