@@ -45,7 +45,8 @@ std::unique_ptr<ChcoreModel> ChcoreModel::find(const Symbols& symbols, const Gue
       bool fits = true, any = false;
       for (uint64_t off = 0; off < table->size && fits; off += stride) {
         const auto w = m->read_image_u64(table->addr + off);
-        fits = w && (*w == 0 || symbols.in_code(*w));
+        const auto hit = w && *w ? symbols.at(*w) : std::nullopt;  // a handler: the start of a function
+        fits = w && (*w == 0 || (symbols.in_code(*w) && hit && hit->offset == 0 && hit->symbol->function));
         any = any || (w && *w);
       }
       if (fits && any) {

@@ -13,7 +13,7 @@
 //     into it is CPU n's idle thread, named `idle/n`.
 //   - `syscall_table` (optional, else syscalls are named by number): an array indexed by the number
 //     in x8 whose entries start with the handler's address; the entry size is the smallest of 8 and
-//     16 for which every entry's first word is 0 or an address in an executable segment, at load time.
+//     16 for which every entry's first word is 0 or the start of a function symbol, at load time.
 //     A handler that is a single `B target` (a thunk) is named after its target.
 //   - Thread names (optional, else threads are named by address): our kernel exports
 //     `chcore_trace_layout` (see guest_kernel/object/thread.cpp): a magic word, then the offsets of

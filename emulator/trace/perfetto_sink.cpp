@@ -1,6 +1,7 @@
 #include "trace/perfetto_sink.h"
 
 #include <cstdlib>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -31,9 +32,9 @@ PerfettoSink::PerfettoSink(std::FILE* f) : f_(f) {
   write_record(nlohmann::json{{"name", "process_name"}, {"ph", "M"}, {"pid", 0}, {"args", {{"name", "chemu"}}}}.dump());
   for (int core = 0; core < kCores; ++core) {
     name_track(0, core, fmt::format("core {}", core));
-    irq_[size_t(core)] = {0, kIrqTid + core};
-    ipi_[size_t(core)] = {0, kIpiTid + core};
-    core_threads_[size_t(core)] = {0, kThreadsTid + core};
+    irq_[size_t(core)] = {0, kIrqTid + core, {}, 0, 0, fmt::format("core {} irq", core)};
+    ipi_[size_t(core)] = {0, kIpiTid + core, {}, 0, 0, fmt::format("core {} ipi", core)};
+    core_threads_[size_t(core)] = {0, kThreadsTid + core, {}, 0, 0, fmt::format("core {} threads", core)};
   }
   name_track(0, kMachineTid, "machine");
   // The per-core tracks are named when first used, so a run without IRQs or a model has none.
@@ -53,15 +54,8 @@ void PerfettoSink::name_track(int pid, int tid, const std::string& name) {
 
 // The timestamp to write on `t` for an event at `cycle`: never before the track's last one.
 uint64_t PerfettoSink::stamp(Track& t, uint64_t cycle) {
-  if (t.last == 0 && t.open.empty() && t.pid == 0 && t.tid >= kThreadsTid) {
-    // first use of a per-core track: name it
-    const int core = t.tid % 10;
-    const char* what = t.tid >= kIpiTid ? "ipi" : t.tid >= kIrqTid ? "irq" : "threads";
-    name_track(0, t.tid, fmt::format("core {} {}", core, what));
-  }
-  t.last = std::max(t.last, cycle);
-  if (t.last == 0) t.last = 1;  // (0 marks an unused track)
-  return t.last;
+  if (!t.label.empty()) name_track(t.pid, t.tid, std::exchange(t.label, {}));
+  return t.last = std::max(t.last, cycle);
 }
 
 void PerfettoSink::begin(Track& t, uint64_t cycle, const std::string& name, const std::string& detail) {
@@ -154,7 +148,7 @@ PerfettoSink::Track& PerfettoSink::thread_track(const GuestThread& g) {
                                     : fmt::format("space {:#x}", g.space);
     write_record(nlohmann::json{{"name", "process_name"}, {"ph", "M"}, {"pid", it->second}, {"args", {{"name", process}}}}.dump());
   }
-  Track fresh{it->second, next_tid_++, {}, t ? t->last : 0, g.space};
+  Track fresh{it->second, next_tid_++, {}, t ? t->last : 0, g.space, {}};
   name_track(fresh.pid, fresh.tid, g.name);
   return threads_[g.id] = fresh;
 }

@@ -43,6 +43,7 @@ class PerfettoSink final : public TraceSink {
     std::vector<uint64_t> open;
     uint64_t last = 0;
     uint64_t space = 0;  // guest thread tracks: the address space (process) it belongs to
+    std::string label;   // named (thread_name metadata) on first use, then cleared
   };
   void write_record(const std::string& json);
   void name_track(int pid, int tid, const std::string& name);
