@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   chemu::GuestRam ram;
-  const chemu::LoadedImage image = chemu::load_image(argv[1], ram);
+  const chemu::LoadedImage image = chemu::load_image_bytes(chemu::read_image_file(argv[1]), ram);
   const uint64_t until = std::strtoull(argv[2], nullptr, 0), instructions = std::strtoull(argv[3], nullptr, 0);
   uc_engine* uc = chemu::ucx::open_cortex_a53();
   chemu::ucx::check(uc_mem_map_ptr(uc, 0, chemu::GuestRam::size(), UC_PROT_ALL, ram.data()), "map RAM");

@@ -60,7 +60,7 @@ int fail(const std::string& what) {
 }
 
 struct Options {
-  std::string image, boot = "auto", sched = "rr", trace, perfetto, schedule_out, schedule_in, input, screenshot, report;
+  std::string image, boot = "auto", sched = "rr", trace, trace_events, perfetto, schedule_out, schedule_in, input, screenshot, report;
   double max_time = 0;
   bool trace_hash = false, verbose = false, no_spin_skip = false;
   chemu::MachineConfig config;
@@ -92,6 +92,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
   app.add_option("--input", o.input, "bytes the UART receives, read whole before the run ('-' for stdin; at most 16 MiB)");
   app.add_option("--trace", o.trace, "write the event trace as text to FILE ('-' for stdout)");
+  app.add_option("--trace-events", o.trace_events, "keep only these event kinds in --trace and --perfetto (comma-separated, e.g. syscall,syscall-return,thread-switch)");
   app.add_option("--perfetto", o.perfetto, "write a Chrome/Perfetto JSON timeline (a track per core) to FILE");
   app.add_option("--screenshot", o.screenshot, "at exit, write what the framebuffer shows to FILE as a PNG");
   app.add_flag("--trace-hash", o.trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
@@ -167,14 +168,25 @@ void write_outputs(chemu::Machine& machine, const chemu::ScheduleHeader& header,
   }
 }
 
+// The event kinds --trace-events keeps (all when it is not given); an unknown kind is bad input.
+chemu::KindMask trace_kinds(const std::string& list) {
+  if (list.empty()) return chemu::kAllKinds;
+  std::string bad;
+  if (const auto kinds = chemu::parse_kinds(list, &bad)) return *kinds;
+  std::string known;
+  for (unsigned i = 0; i < chemu::kEventKinds; ++i) known += fmt::format("{}{}", i ? ", " : "", chemu::event_kind_name(chemu::EventKind(i)));
+  throw chemu::InputError(fmt::format("--trace-events: unknown kind '{}' (kinds: {})", bad, known));
+}
+
 int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
+  const chemu::KindMask kinds = trace_kinds(o.trace_events);
   cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
       screenshot("--screenshot", o.screenshot), report("--report", o.report);
   const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
   chemu::Machine machine(o.config);
   if (o.trace_hash) machine.tracer().enable_hash();
-  if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()));
-  if (perfetto) machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(perfetto.release(), perfetto.name()));
+  if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()), kinds);
+  if (perfetto) machine.tracer().add_sink(std::make_unique<chemu::PerfettoSink>(perfetto.release(), perfetto.name()), kinds);
   machine.console().feed_input(input);
   machine.load(o.image);
   if (replay) check_recorded_for(*replay, o, machine.image_hash(), chemu::fnv1a64(input));

@@ -16,6 +16,7 @@ constexpr uint64_t kUntil = 0xfffffffffffff000ull;
 // Unicorn's exception numbers (QEMU's EXCP_*) as reported to UC_HOOK_INTR.
 enum Excp : uint32_t { UDEF = 1, SWI = 2, PREFETCH_ABORT = 3, DATA_ABORT = 4, BKPT = 7, HVC = 11, SMC = 13 };
 constexpr uint32_t kEcWfx = 0x01;  // ESR EC of a trapped WFI/WFE
+constexpr uint32_t kEcSvc64 = 0x15;  // ESR EC of an SVC from AArch64
 constexpr uint64_t kUnknownSyndrome = 0x02000000;  // EC 0x00 (UNDEFINED), IL
 
 // A trapped MSR/MRS (EC 0x18) of the secure physical timer, CNTPS_TVAL/CTL/CVAL_EL1 (ISS: Op0 21:20,
@@ -89,7 +90,7 @@ uint32_t Core::pstate() const { return ucx::read_pstate(uc_); }
 uint64_t Core::reg(int uc_reg) const { return ucx::read_reg(uc_, uc_reg); }
 void Core::set_reg(int uc_reg, uint64_t value) { ucx::write_reg(uc_, uc_reg, value); }
 uint64_t Core::read_sysreg(Sysreg r) const { return ucx::read_sysreg(uc_, r); }
-std::string Core::where() const { return fmt::format("core {} pc={:#x} EL{}", id_, pc(), el()); }
+std::string Core::where() const { return fmt::format("core {} pc={:#x}{} EL{}", id_, pc(), sym(pc()), el()); }
 
 // ---- running a slice ------------------------------------------------------------------------
 
@@ -215,7 +216,8 @@ void Core::settle_previous_block(uint64_t addr) {
   after_block_ &= ~block_flag::kEret;
   kernel_faults_ = 0;
   event_ = true;  // an exception return sets the event register (ARMv8-A)
-  if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x} EL{}", addr, el());
+  if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x}{} EL{}", addr, sym(addr), el());
+  if (observer_) observer_->on_eret(*this, addr, el());
 }
 
 // SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
@@ -324,15 +326,19 @@ void Core::take_exception(uint32_t intno) {
 // Takes a synchronous exception (from the engine or chemu's own checks), watching for storms.
 void Core::enter_sync(const ucx::EntryRequest& req, int from_el) {
   const uint32_t ec = esr_class(req.esr);
-  const std::string what = fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}{}", exception_class_name(ec), req.esr,
-                                        req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, req.return_pc,
-                                        req.target_el == 1 ? "" : fmt::format(" to=EL{}", req.target_el));
+  auto what = [&] {  // formatted only for a listener or a storm report
+    return fmt::format("{} esr={:#x}{} from=EL{} pc={:#x}{}{}", exception_class_name(ec), req.esr,
+                       req.set_far ? fmt::format(" far={:#x}", req.far) : "", from_el, req.return_pc, sym(req.return_pc),
+                       req.target_el == 1 ? "" : fmt::format(" to=EL{}", req.target_el));
+  };
   kernel_faults_ = from_el == 0 ? 0 : kernel_faults_ + 1;
   if (kernel_faults_ >= kStormLimit) {
-    trace(EventKind::ExceptionStorm, what);
-    return fatal(fmt::format("exception storm: {} exceptions above EL0 without a return; last {}", kernel_faults_, what));
+    const std::string w = what();
+    trace(EventKind::ExceptionStorm, w);
+    return fatal(fmt::format("exception storm: {} exceptions above EL0 without a return; last {}", kernel_faults_, w));
   }
-  trace(EventKind::Exception, what);
+  if (host_.tracer().listening()) trace(EventKind::Exception, what());
+  if (observer_ && from_el == 0 && ec == kEcSvc64) observer_->on_syscall(*this, req.return_pc);
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, req);
   entered_exception_ = true;
@@ -364,8 +370,11 @@ bool Core::irq_takeable() const { return interrupt_taken(pstate(), irq_target_el
 
 void Core::take_irq(uint32_t sources) {
   const int target = irq_target_el();
-  trace(EventKind::IrqDeliver, fmt::format("sources={:#x} from=EL{} pc={:#x}{}", sources, el(), pc(),
-                                           target == 1 ? "" : fmt::format(" to=EL{}", target)));
+  if (after_block_) settle_previous_block(pc());  // an ERET just before: it returned before the IRQ came
+  if (host_.tracer().listening())
+    trace(EventKind::IrqDeliver, "sources={:#x} from=EL{} pc={:#x}{}{}", sources, el(), pc(), sym(pc()),
+          target == 1 ? "" : fmt::format(" to=EL{}", target));
+  if (observer_) observer_->on_irq(*this);
   kernel_faults_ = 0;
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, {ExceptionKind::Irq, target, pc(), false, 0, false, 0});

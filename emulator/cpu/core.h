@@ -21,6 +21,8 @@
 #include "cpu/spin_detector.h"
 #include "cpu/sysreg.h"
 #include "cpu/unicorn_compat.h"
+#include "guest/kernel_observer.h"
+#include "guest/symbols.h"
 #include "machine/guest_ram.h"
 #include "trace/tracer.h"
 
@@ -88,8 +90,14 @@ class Core {
   uint64_t reg(int uc_reg) const;
   void set_reg(int uc_reg, uint64_t value);
   uint64_t read_sysreg(Sysreg r) const;
-  // "core N pc=0x... EL1": how reports name where the guest was.
+  // "core N pc=0x... <symbol+off> EL1": how reports name where the guest was.
   std::string where() const;
+  // The image's symbols, for every address this core prints (the Machine owns them; may be empty).
+  void set_symbols(const Symbols* s) { symbols_ = s; }
+  // A model of the guest kernel told of syscalls, IRQs and ERETs (nullptr: none, the default).
+  void set_observer(KernelObserver* o) { observer_ = o; }
+  // " <symbol+off>" for an address of the image, else empty.
+  std::string sym(uint64_t addr) const { return symbols_ ? symbols_->suffix(addr) : std::string(); }
 
   bool event_register() const { return event_; }
   void set_event() { event_ = true; }
@@ -190,6 +198,8 @@ class Core {
   const int id_;
   GuestRam& ram_;
   CoreHost& host_;
+  const Symbols* symbols_ = nullptr;
+  KernelObserver* observer_ = nullptr;
   uc_engine* uc_ = nullptr;
   uc_context* scratch_ = nullptr;
   MmioWindow windows_[2];

@@ -74,7 +74,7 @@ LoadedImage load_image_bytes(const std::string& bytes, GuestRam& ram) {
 }
 
 // The file is read only up to RAM's size: nothing larger can load, and /dev/zero never ends.
-LoadedImage load_image(const std::string& path, GuestRam& ram) {
+std::string read_image_file(const std::string& path) {
   std::optional<std::string> bytes;
   try {
     bytes = read_bounded(path, GuestRam::size(), "image");
@@ -82,11 +82,7 @@ LoadedImage load_image(const std::string& path, GuestRam& ram) {
     throw ImageError(e.what());
   }
   if (!bytes) throw ImageError(fmt::format("{}: the image is larger than RAM ({} bytes)", path, GuestRam::size()));
-  try {
-    return load_image_bytes(*bytes, ram);
-  } catch (const ImageError& e) {
-    throw ImageError(fmt::format("{}: {}", path, e.what()));
-  }
+  return std::move(*bytes);
 }
 
 }  // namespace chemu

@@ -22,7 +22,8 @@ struct LoadedImage {
 constexpr uint64_t kRawLoadAddress = 0x80000;
 
 // Throws ImageError with a one-line reason for anything that is not a loadable AArch64 image.
-LoadedImage load_image(const std::string& path, GuestRam& ram);
 LoadedImage load_image_bytes(const std::string& bytes, GuestRam& ram);
+// The whole file, at most RAM's size (throws ImageError naming the path when it cannot be read or is larger).
+std::string read_image_file(const std::string& path);
 
 }  // namespace chemu

@@ -57,8 +57,25 @@ Machine::Machine(const MachineConfig& config)
 
 Machine::~Machine() = default;
 
-void Machine::load(const std::string& path) { boot(load_image(path, ram_)); }
-void Machine::load_bytes(const std::string& image) { boot(load_image_bytes(image, ram_)); }
+void Machine::load(const std::string& path) {
+  const std::string bytes = read_image_file(path);
+  try {
+    load_bytes(bytes);
+  } catch (const ImageError& e) {
+    throw ImageError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+// The image's symbols come with it: every address the cores print is named from them.
+void Machine::load_bytes(const std::string& image) {
+  const LoadedImage loaded = load_image_bytes(image, ram_);
+  symbols_ = Symbols::from_image(image);
+  for (auto& c : cores_) c->set_symbols(&symbols_);
+  std::string why;
+  model_ = ChcoreModel::find(symbols_, ram_, tracer_, &why);
+  if (!model_) spdlog::debug("no kernel model: {}", why);
+  boot(loaded);
+}
 
 // As QEMU's raspi3b starts a kernel: an ELF at EL3 on every core, a raw image at EL2 on core 0 with
 // cores 1-3 in the spin table (as the Pi firmware leaves them); the config may override either.
@@ -139,6 +156,8 @@ InterruptLevels Machine::peripheral_lines() const {
 }
 
 RunResult Machine::run() {
+  if (model_ && tracer_.wants_kernel_events())
+    for (auto& c : cores_) c->set_observer(model_.get());
   while (!result_) {
     wake_waiting_cores();
     const Runnable r = runnable();
@@ -252,7 +271,7 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
     case StopReason::Wfi:
     case StopReason::Wfe:
       c.set_state(r.reason == StopReason::Wfi ? CoreState::Wfi : CoreState::Wfe);
-      tracer_.emit(c.id(), c.cycles(), EventKind::Park, "{} pc={:#x}", core_state_name(c.state()), c.pc());
+      if (tracer_.listening()) tracer_.emit(c.id(), c.cycles(), EventKind::Park, "{} pc={:#x}{}", core_state_name(c.state()), c.pc(), c.sym(c.pc()));
       break;
     case StopReason::Halt:
       c.set_state(CoreState::Halted);
@@ -347,7 +366,7 @@ void Machine::release_spin_table_cores(int by_core) {
     if (entry == 0) continue;
     c->advance_to(cores_[size_t(by_core)]->cycles());
     c->start_at(entry, entry_el_);
-    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, "entry={:#x} by core {}", entry, by_core);
+    tracer_.emit(c->id(), c->cycles(), EventKind::SpinRelease, "entry={:#x}{} by core {}", entry, c->sym(entry), by_core);
   }
 }
 

@@ -22,6 +22,7 @@
 #include "dev/power.h"
 #include "dev/sys_timer.h"
 #include "dev/vc_mailbox.h"
+#include "guest/chcore_model.h"
 #include "machine/guest_ram.h"
 #include "machine/loader.h"
 #include "sched/interleaver.h"
@@ -83,6 +84,10 @@ class Machine final : public CoreHost, public GuestErrorLog {
   // What the framebuffer shows now (its physical size, from guest RAM): for --screenshot.
   RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
   Tracer& tracer() override { return tracer_; }
+  const Symbols& symbols() const { return symbols_; }
+  // The kernel model found in the loaded image (nullptr: none); it runs only if a sink takes
+  // kernel events when run() starts.
+  const ChcoreModel* kernel_model() const { return model_.get(); }
   uint64_t total_instructions() const { return total_instructions_; }
   uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
   uint64_t image_hash() const { return image_hash_; }  // of the loaded image's bytes
@@ -127,6 +132,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
 
   MachineConfig config_;
   GuestRam ram_;
+  Symbols symbols_;
+  std::unique_ptr<ChcoreModel> model_;
   Console console_;
   Tracer tracer_;
   Bus bus_;

@@ -27,8 +27,39 @@ std::string_view event_kind_name(EventKind k) {
     case EventKind::Limit: return "limit";
     case EventKind::PowerOff: return "power-off";
     case EventKind::Reset: return "reset";
+    case EventKind::ThreadSwitch: return "thread-switch";
+    case EventKind::Syscall: return "syscall";
+    case EventKind::SyscallReturn: return "syscall-return";
+    case EventKind::IpcCall: return "ipc-call";
+    case EventKind::IpcReturn: return "ipc-return";
+    case EventKind::IrqExit: return "irq-exit";
   }
   return "?";
+}
+
+std::optional<EventKind> event_kind_of(std::string_view name) {
+  for (unsigned i = 0; i < kEventKinds; ++i)
+    if (event_kind_name(EventKind(i)) == name) return EventKind(i);
+  return std::nullopt;
+}
+
+std::optional<KindMask> parse_kinds(std::string_view list, std::string* bad) {
+  KindMask m = 0;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    if (!name.empty()) {
+      const auto k = event_kind_of(name);
+      if (!k) {
+        if (bad) *bad = std::string(name);
+        return std::nullopt;
+      }
+      m |= kind_bit(*k);
+    }
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return m;
 }
 
 std::string format_event(const Event& e) {
@@ -58,21 +89,22 @@ TextTraceSink::~TextTraceSink() { finish(); }
 void TextTraceSink::on_event(const Event& e) { write(format_event(e) + '\n'); }
 
 void Tracer::deliver(const Event& e) {
-  if (hashing_) {
+  if (hashing_ && !is_kernel_kind(e.kind)) {
     const std::string line = format_event(e);
     for (unsigned char c : line) hash_ = (hash_ ^ c) * 0x100000001b3ull;
     hash_ = (hash_ ^ '\n') * 0x100000001b3ull;
   }
-  for (auto& s : sinks_) s->on_event(e);
+  for (auto& l : sinks_)
+    if (l.kinds & kind_bit(e.kind)) l.sink->on_event(e);
 }
 
 void Tracer::finish() {
-  for (auto& s : sinks_) s->finish();
+  for (auto& l : sinks_) l.sink->finish();
 }
 
 std::string Tracer::error() const {
   for (const auto& s : sinks_)
-    if (!s->error().empty()) return s->error();
+    if (!s.sink->error().empty()) return s.sink->error();
   return {};
 }
 

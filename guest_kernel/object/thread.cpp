@@ -10,6 +10,16 @@
 #include "object/cap_group.h"
 #include "sched/sched.h"
 
+// Where a thread's process name is, for chemu's kernel model (emulator/guest/chcore_model.h), which
+// finds this table by its symbol: "chlayout", offsetof(thread, cap_group), offsetof(cap_group, name).
+// The kernel never reads it. (Both types derive from object: offsetof is conditionally supported
+// there, and exact with this compiler's single, non-virtual inheritance.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+extern "C" [[gnu::used]] const u64 chcore_trace_layout[3] = {
+    0x74756f79616c6863ull, offsetof(thread, cap_group), offsetof(cap_group, name)};
+#pragma GCC diagnostic pop
+
 namespace {
 
 Spinlock zombie_lock;

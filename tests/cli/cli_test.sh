@@ -294,13 +294,38 @@ PY
     python3 - "$tmp/t.json" "$slices" <<'PY' || exit 1
 import json, sys
 events = json.load(open(sys.argv[1]))["traceEvents"]
-tracks = {e["tid"] for e in events if e["ph"] == "M"}
-running = [e for e in events if e["ph"] == "X"]
+tracks = {e["tid"] for e in events if e["ph"] == "M" and e["name"] == "thread_name" and e["pid"] == 0 and e["tid"] < 4}
+running = [e for e in events if e["ph"] == "X" and e["name"] == "running"]
 assert tracks == {0, 1, 2, 3}, tracks
+irqs = [e for e in events if e["ph"] == "B" and e["name"] == "irq"]
+assert irqs, "no IRQ slices (timer_tick takes timer IRQs)"
 assert len(running) == int(sys.argv[2]), (len(running), sys.argv[2])
 assert all(e["dur"] >= 0 for e in running)
-print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks")
+print(f"ok: {len(events)} events, {len(running)} slices on 4 core tracks, {len(irqs)} IRQ slices")
 PY
+    ;;
+  symbols)
+    # Every code address of an ELF is followed by its symbol; a raw image's are bare (catches: symbols
+    # not loaded, or invented for an image that has none).
+    "$chemu" --trace "$tmp/t.txt" "$guests/timer_tick.elf" >/dev/null || { echo "FAIL: run"; exit 1; }
+    grep -Eq "irq-deliver .* pc=0x[0-9a-f]+ <[A-Za-z_][A-Za-z0-9_]*(\+[0-9]+)?>" "$tmp/t.txt" || { echo "FAIL: no symbol after an IRQ's pc:"; grep -m3 irq-deliver "$tmp/t.txt"; exit 1; }
+    grep -Eq "park wfi pc=0x[0-9a-f]+ <" "$tmp/t.txt" || { echo "FAIL: no symbol after a park's pc"; exit 1; }
+    words "$tmp/idle.img" d503207f 17ffffff             # wfi; b . -1
+    "$chemu" --trace "$tmp/r.txt" "$tmp/idle.img" >/dev/null 2>&1
+    ! grep -q "<" "$tmp/r.txt" || { echo "FAIL: a raw image's trace names symbols:"; grep -m3 "<" "$tmp/r.txt"; exit 1; }
+    echo "ok: $(grep -m1 irq-deliver "$tmp/t.txt")"
+    ;;
+  trace-events)
+    # --trace-events keeps only the kinds named, and never changes the hash (catches: other kinds let
+    # through, a kind dropped, the hash filtered with the sink, an unknown kind accepted).
+    "$chemu" --trace "$tmp/all.txt" --trace-hash "$guests/timer_tick.elf" >/dev/null 2>"$tmp/h1" || { echo "FAIL: run"; exit 1; }
+    "$chemu" --trace "$tmp/some.txt" --trace-events uart,irq-deliver --trace-hash "$guests/timer_tick.elf" >/dev/null 2>"$tmp/h2" || { echo "FAIL: run"; exit 1; }
+    grep -E " (uart|irq-deliver) " "$tmp/all.txt" >"$tmp/want"
+    cmp -s "$tmp/want" "$tmp/some.txt" || { echo "FAIL: the filtered trace is not the uart and irq-deliver lines"; diff "$tmp/want" "$tmp/some.txt" | head; exit 1; }
+    [ -s "$tmp/some.txt" ] || { echo "FAIL: empty"; exit 1; }
+    cmp -s "$tmp/h1" "$tmp/h2" || { echo "FAIL: the hash changed with the filter"; cat "$tmp/h1" "$tmp/h2"; exit 1; }
+    expect 2 "unknown kind 'syscal'.*syscall" -- --trace-events syscal --trace - "$guests/timer_tick.elf"
+    echo "ok: $(wc -l <"$tmp/some.txt") of $(wc -l <"$tmp/all.txt") lines kept, $(cat "$tmp/h1")"
     ;;
   unclaimed)
     # The unclaimed guest touches 7 unmodelled registers (read, write, read, 3 polls each): by default it

@@ -84,7 +84,7 @@ TEST_F(LoaderTest, RejectsBadImagesWithAReason) {
 }
 
 TEST_F(LoaderTest, MissingFileIsAnImageError) {
-  EXPECT_THROW(load_image("/nonexistent/kernel.img", ram), ImageError);
+  EXPECT_THROW(read_image_file("/nonexistent/kernel.img"), ImageError);
 }
 
 }  // namespace

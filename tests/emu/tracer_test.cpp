@@ -82,5 +82,55 @@ TEST(Tracer, SinkAloneStillGetsEveryEvent) {
   EXPECT_EQ(lines[0], "core 1 @5 wake event");
 }
 
+// Catches: kernel events (what the guest model reads) changing the hash, so that asking for them
+// would make a run look different from the same run without them.
+TEST(Tracer, KernelEventsAreNeverHashed) {
+  Tracer a, b;
+  std::vector<std::string> lines;
+  a.enable_hash();
+  b.enable_hash();
+  b.add_sink(std::make_unique<CollectingSink>(lines));
+  for (Tracer* t : {&a, &b}) t->emit(0, 1, EventKind::SliceStart);
+  const KernelEvent k{};
+  b.emit_kernel(0, 2, EventKind::Syscall, "thread=idle/0 sys_yield nr=4 args=0x0,0x0,0x0", k);
+  for (Tracer* t : {&a, &b}) t->emit(0, 3, EventKind::SliceEnd, "ran={}", 3);
+  EXPECT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "core 0 @2 syscall thread=idle/0 sys_yield nr=4 args=0x0,0x0,0x0");
+  EXPECT_EQ(a.hash(), b.hash());
+  EXPECT_FALSE(a.wants(EventKind::Syscall));  // the hash alone does not ask for kernel events
+  EXPECT_TRUE(b.wants_kernel_events());
+}
+
+// Catches: --trace-events letting other kinds through, filtering the hash with the sink (the hash
+// is of every machine event whatever a sink keeps), or formatting details nobody takes.
+TEST(Tracer, SinkKeepsOnlyItsKinds) {
+  Tracer t;
+  std::vector<std::string> lines;
+  t.add_sink(std::make_unique<CollectingSink>(lines), kind_bit(EventKind::UartLine) | kind_bit(EventKind::Syscall));
+  int formatted = 0;
+  t.emit(0, 1, EventKind::SliceEnd, "ran={}", Counted{&formatted});
+  t.emit(0, 2, EventKind::UartLine, "\"{}\"", "hi");
+  EXPECT_EQ(formatted, 0);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "core 0 @2 uart \"hi\"");
+  Tracer h;
+  h.enable_hash();
+  h.add_sink(std::make_unique<CollectingSink>(lines), kind_bit(EventKind::UartLine));
+  Tracer all;
+  all.enable_hash();
+  for (Tracer* x : {&h, &all}) x->emit(0, 1, EventKind::SliceEnd, "ran={}", 5);
+  EXPECT_EQ(h.hash(), all.hash());
+}
+
+// Catches: a kind name the option does not know, or a typo accepted as nothing.
+TEST(Tracer, ParsesKindLists) {
+  EXPECT_EQ(parse_kinds("syscall,thread-switch"), kind_bit(EventKind::Syscall) | kind_bit(EventKind::ThreadSwitch));
+  EXPECT_EQ(parse_kinds("uart"), kind_bit(EventKind::UartLine));
+  std::string bad;
+  EXPECT_FALSE(parse_kinds("syscall,syscal", &bad));
+  EXPECT_EQ(bad, "syscal");
+  for (unsigned i = 0; i < kEventKinds; ++i) EXPECT_EQ(event_kind_of(event_kind_name(EventKind(i))), EventKind(i));
+}
+
 }  // namespace
 }  // namespace chemu
