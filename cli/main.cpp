@@ -151,10 +151,10 @@ void configure(Options& o) {
 }
 
 // What the run leaves behind once it has ended: the schedule, the core report and the screenshot.
-void write_outputs(chemu::Machine& machine, const chemu::ScheduleHeader& header, const Options& o,
-                   cli::OutputFile& schedule, cli::OutputFile& report, cli::OutputFile& screenshot) {
+void write_outputs(chemu::Machine& machine, const chemu::ScheduleHeader& header, cli::OutputFile& schedule,
+                   cli::OutputFile& report, cli::OutputFile& screenshot) {
   if (report) {
-    report.write(chemu::search::describe_cores(machine, chemu::search::Symbols::load(o.image)));
+    report.write(chemu::search::describe_cores(machine));
     report.close();
   }
   if (schedule) {
@@ -196,7 +196,7 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
                machine.total_instructions(), machine.skipped_instructions());
   if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
   if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
-  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), o, schedule, report, screenshot);
+  write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, report, screenshot);
   return r.exit_code;
 }
 

@@ -119,7 +119,7 @@ std::string ChcoreModel::thread_name(const Core& c, uint64_t t) const {
     const auto pa = kernel_pa(c, t + name_layout_->first);
     const uint64_t group = pa ? ram_.load<uint64_t>(*pa).value_or(0) : 0;
     auto& cached = names_[t];
-    if (cached.first != group || cached.second.empty()) cached = {group, fmt::format("{}/{:04x}", process_name(c, group), (t >> 4) & 0xffff)};
+    if (cached.first != group || cached.second.empty()) cached = {group, fmt::format("{}/{:07x}", process_name(c, group), (t >> 4) & 0xfffffff)};
     return cached.second;
   }
   return fmt::format("{:#x}", t);

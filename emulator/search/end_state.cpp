@@ -17,11 +17,6 @@ csh capstone() {
   }();
   return handle;
 }
-
-std::string with_symbol(const Symbols& syms, uint64_t addr) {
-  const std::string n = syms.name(addr);
-  return n.empty() ? fmt::format("{:#x}", addr) : fmt::format("{:#x} <{}>", addr, n);
-}
 }  // namespace
 
 std::string disassemble_one(uint32_t word, uint64_t addr) {
@@ -36,7 +31,8 @@ std::string disassemble_one(uint32_t word, uint64_t addr) {
   return out;
 }
 
-std::string describe_cores(Machine& m, const Symbols& syms, int window) {
+std::string describe_cores(Machine& m, int window) {
+  const Symbols& syms = m.symbols();  // the image's own (none for a raw image): as every trace line names PCs
   std::string out;
   for (int i = 0; i < kNumCores; ++i) {
     Core& c = m.core(i);
@@ -46,13 +42,12 @@ std::string describe_cores(Machine& m, const Symbols& syms, int window) {
       out += "  (never released from the spin table)\n";
       continue;
     }
-    out += fmt::format("  pc = {}\n  lr = {}\n  sp = {:#x}\n", with_symbol(syms, pc), with_symbol(syms, c.reg(UC_ARM64_REG_X30)),
-                       c.reg(UC_ARM64_REG_SP));
+    const uint64_t lr = c.reg(UC_ARM64_REG_X30);
+    out += fmt::format("  pc = {:#x}{}\n  lr = {:#x}{}\n  sp = {:#x}\n", pc, syms.suffix(pc), lr, syms.suffix(lr), c.reg(UC_ARM64_REG_SP));
     for (int k = -window; k <= window; ++k) {
       const uint64_t a = pc + uint64_t(int64_t(k) * 4);
       const auto w = c.read_u32(a);
-      const std::string sym = syms.name(a);
-      out += fmt::format("  {} {:#014x}{}: ", k == 0 ? "=>" : "  ", a, sym.empty() ? "" : " <" + sym + ">");
+      out += fmt::format("  {} {:#014x}{}: ", k == 0 ? "=>" : "  ", a, syms.suffix(a));
       if (!w) {
         out += "(not mapped)\n";
         continue;

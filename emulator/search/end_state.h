@@ -5,12 +5,11 @@
 #include <string>
 
 #include "machine/machine.h"
-#include "search/symbols.h"
 
 namespace chemu::search {
 
-// `window`: instructions shown before and after each PC.
-std::string describe_cores(Machine& m, const Symbols& symbols, int window = 4);
+// `window`: instructions shown before and after each PC. PCs are named by the image's symbols.
+std::string describe_cores(Machine& m, int window = 4);
 
 // One AArch64 instruction as text ("ldr x0, [x1]"), or "" when capstone cannot decode it.
 std::string disassemble_one(uint32_t word, uint64_t addr);

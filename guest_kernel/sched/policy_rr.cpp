@@ -144,12 +144,13 @@ int rr_sched() {
 }
 
 namespace {
-// "name/xxxx": the thread's process and the low bits of its address (enough to tell threads apart).
+// "name/xxxxxxx": the thread's process and its address over 16 (28 bits: unique for any thread in the first
+// 4 GiB of the kernel's linear map; 16 bits let two of test_ipc's 640 server threads share a name)
 int describe(char* buf, u64 size, const thread* t) {
     if (!t) return snprintf(buf, size, "-");
     if (is_idle(t)) return snprintf(buf, size, "idle");
-    return snprintf(buf, size, "%s/%04lx", t->cap_group ? t->cap_group->name : "kernel",
-                    (reinterpret_cast<u64>(t) >> 4) & 0xffff);
+    return snprintf(buf, size, "%s/%07lx", t->cap_group ? t->cap_group->name : "kernel",
+                    (reinterpret_cast<u64>(t) >> 4) & 0xfffffff);
 }
 }  // namespace
 
