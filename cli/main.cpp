@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cpu/unicorn_compat.h"
+#include "gdb/gdb_stub.h"
 #include "machine/machine.h"
 #include "machine/png.h"
 #include "trace/perfetto_sink.h"
@@ -88,6 +89,12 @@ int main(int argc, char** argv) {
   app.add_flag("--trace-hash", trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("--no-spin-skip", no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", verbose, "log more on stderr");
+  int gdb_port = -1;
+  bool gdb_1234 = false, gdb_wait = false;
+  app.add_option("--gdb", gdb_port, "serve gdb's remote protocol on 127.0.0.1:PORT (0: any free port, printed on stderr)")
+      ->check(CLI::Range(0, 65535));
+  app.add_flag("-s", gdb_1234, "--gdb 1234 (as QEMU)");
+  app.add_flag("-S", gdb_wait, "wait for gdb before the first instruction (as QEMU; on port 1234 unless --gdb says otherwise)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -132,6 +139,17 @@ int main(int argc, char** argv) {
       machine.console().feed_input(input_path == "-" ? read_stream(std::cin) : read_file(input_path));
     }
     machine.load(image);
+    if ((gdb_1234 || gdb_wait) && gdb_port < 0) gdb_port = 1234;
+    std::unique_ptr<chemu::gdb::GdbStub> gdb;
+    if (gdb_port >= 0) {
+      try {
+        gdb = std::make_unique<chemu::gdb::GdbStub>(machine, gdb_port, gdb_wait);
+      } catch (const std::runtime_error& e) {
+        return fail(e.what());
+      }
+      fmt::print(stderr, "chemu: gdb: listening on port {}{}\n", gdb->port(), gdb_wait ? ", waiting for gdb before the first instruction" : "");
+      machine.set_debugger(gdb.get());
+    }
     const chemu::RunResult r = machine.run();
     if (verbose)
       fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",

@@ -136,7 +136,20 @@ InterruptLevels Machine::peripheral_lines() const {
   return l;
 }
 
+void Machine::set_debugger(MachineDebugger* debugger) {
+  debugger_ = debugger;
+  for (auto& c : cores_) c->set_observer(debugger);
+}
+
+void Machine::end_run(const std::string& why) {
+  if (result_) return;
+  tracer_.emit(-1, now(), EventKind::Limit, "debugger");
+  result_ = RunResult{RunResult::End::Limit, kExitLimit, why};
+  for (auto& c : cores_) c->end_slice();
+}
+
 RunResult Machine::run() {
+  if (debugger_) debugger_->run_starts();
   while (!result_) {
     wake_waiting_cores();
     const Runnable r = runnable();
@@ -168,10 +181,13 @@ RunResult Machine::run() {
     if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions});
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
+    ++slices_;
     check_limits();
+    if (debugger_ && !result_) debugger_->slice_ended(c.id());
   }
   console_.flush();
   tracer_.finish();
+  if (debugger_) debugger_->run_ended(*result_);
   return *result_;
 }
 
