@@ -57,7 +57,7 @@ class CoreObserver {
  public:
   virtual ~CoreObserver() = default;
   virtual void before_instruction(int core, uint64_t pc) = 0;
-  virtual void memory_access(int core, uint64_t va, unsigned size, bool write) = 0;
+  virtual void memory_access(int core, uint64_t pa, unsigned size, bool write) = 0;  // Unicorn gives the physical address
 };
 
 class Core {

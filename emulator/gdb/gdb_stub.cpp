@@ -77,13 +77,14 @@ void GdbStub::before_instruction(int core, uint64_t pc) {
     if (b.addr == pc && eligible(core)) return stopped({core, Why::Breakpoint, 0, 0, b.hardware}, core);
 }
 
-// Called before the access: the instruction has not changed memory yet.
-void GdbStub::memory_access(int core, uint64_t va, unsigned size, bool write) {
+// Called before the access: the instruction has not changed memory yet. The engine gives the
+// physical address; watchpoints were translated when gdb set them.
+void GdbStub::memory_access(int core, uint64_t pa, unsigned size, bool write) {
   if (!eligible(core)) return;
   for (const Watchpoint& w : watchpoints_) {
     const bool kind_matches = w.kind == '4' || (w.kind == '2') == write;
-    if (kind_matches && va < w.addr + w.len && w.addr < va + size)
-      return stopped({core, Why::Watch, std::max(va, w.addr), w.kind}, core);
+    if (kind_matches && pa < w.pa + w.len && w.pa < pa + size)
+      return stopped({core, Why::Watch, w.addr + (std::max(pa, w.pa) - w.pa), w.kind}, core);
   }
 }
 
@@ -297,7 +298,10 @@ std::string GdbStub::breakpoint_packet(const std::string& p) {
   if (type < '2' || type > '4' || *len == 0) return "";
   auto it = std::find_if(watchpoints_.begin(), watchpoints_.end(),
                          [&](const Watchpoint& w) { return w.addr == *addr && w.len == *len && w.kind == type; });
-  if (insert && it == watchpoints_.end()) watchpoints_.push_back({*addr, *len, type});
+  // By physical address, through the translation of the selected core now (the kernel's variables
+  // are mapped the same on every core; with the MMU off the address is physical already).
+  const uint64_t pa = machine_.core(g_core_).translate(*addr).value_or(*addr);
+  if (insert && it == watchpoints_.end()) watchpoints_.push_back({*addr, *len, type, pa});
   if (!insert && it != watchpoints_.end()) watchpoints_.erase(it);
   for (int i = 0; i < kNumCores; ++i) machine_.core(i).watch_memory(!watchpoints_.empty());
   return "OK";

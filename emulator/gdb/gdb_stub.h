@@ -33,7 +33,7 @@ class GdbStub final : public MachineDebugger {
   void slice_ended(int core) override;
   void run_ended(const RunResult& result) override;
   void before_instruction(int core, uint64_t pc) override;
-  void memory_access(int core, uint64_t va, unsigned size, bool write) override;
+  void memory_access(int core, uint64_t pa, unsigned size, bool write) override;
 
  private:
   enum class Why { Attach, Interrupt, Breakpoint, Step, Watch };
@@ -47,6 +47,7 @@ class GdbStub final : public MachineDebugger {
   struct Watchpoint {
     uint64_t addr, len;
     char kind;
+    uint64_t pa;  // where addr was mapped when gdb set it
   };
   struct Breakpoint {
     uint64_t addr;
