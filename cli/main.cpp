@@ -16,6 +16,7 @@
 #include "cli/subcommands.h"
 #include "cli/validators.h"
 #include "cpu/unicorn_compat.h"
+#include "gdb/gdb_stub.h"
 #include "machine/bounded_read.h"
 #include "machine/machine.h"
 #include "machine/png.h"
@@ -63,6 +64,8 @@ struct Options {
   std::string image, boot = "auto", sched = "rr", trace, trace_events, perfetto, schedule_out, schedule_in, input, screenshot, report;
   double max_time = 0;
   bool trace_hash = false, verbose = false, no_spin_skip = false;
+  int gdb_port = -1;  // -1: no gdb stub
+  bool gdb_1234 = false, gdb_wait = false;
   chemu::MachineConfig config;
 };
 
@@ -98,6 +101,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("--trace-hash", o.trace_hash, "print the 64-bit hash of the event stream on stderr at exit");
   app.add_flag("--no-spin-skip", o.no_spin_skip, "run every spin loop iteration (the run is the same either way; for comparison)");
   app.add_flag("-v,--verbose", o.verbose, "log more on stderr");
+  app.add_option("--gdb", o.gdb_port, "serve gdb's remote protocol on 127.0.0.1:PORT (0: any free port, printed on stderr)")
+      ->check(cli::whole_number(0, 65535));
+  app.add_flag("-s", o.gdb_1234, "--gdb 1234 (as QEMU)");
+  app.add_flag("-S", o.gdb_wait, "wait for gdb before the first instruction (as QEMU; on port 1234 unless --gdb says otherwise)");
   app.add_option("--report", o.report, "at exit, write each core's state, symbolized PC and the code around it (disassembled) to FILE");
 }
 
@@ -178,6 +185,21 @@ chemu::KindMask trace_kinds(const std::string& list) {
   throw chemu::InputError(fmt::format("--trace-events: unknown kind '{}' (kinds: {})", bad, known));
 }
 
+// The gdb stub (--gdb, -s, -S), attached to the machine before the run, or none.
+std::unique_ptr<chemu::gdb::GdbStub> start_gdb(Options& o, chemu::Machine& machine) {
+  if ((o.gdb_1234 || o.gdb_wait) && o.gdb_port < 0) o.gdb_port = 1234;
+  if (o.gdb_port < 0) return nullptr;
+  std::unique_ptr<chemu::gdb::GdbStub> gdb;
+  try {
+    gdb = std::make_unique<chemu::gdb::GdbStub>(machine, o.gdb_port, o.gdb_wait);
+  } catch (const std::runtime_error& e) {
+    throw chemu::InputError(e.what());
+  }
+  fmt::print(stderr, "chemu: gdb: listening on port {}{}\n", gdb->port(), o.gdb_wait ? ", waiting for gdb before the first instruction" : "");
+  machine.set_debugger(gdb.get());
+  return gdb;
+}
+
 int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   const chemu::KindMask kinds = trace_kinds(o.trace_events);
   cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
@@ -190,6 +212,7 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   machine.console().feed_input(input);
   machine.load(o.image);
   if (replay) check_recorded_for(*replay, o, machine.image_hash(), chemu::fnv1a64(input));
+  const std::unique_ptr<chemu::gdb::GdbStub> gdb = start_gdb(o, machine);
   const chemu::RunResult r = machine.run();
   if (o.verbose)
     fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",

@@ -1,6 +1,7 @@
 #include "cpu/core.h"
 
 #include <array>
+#include <cstring>
 #include <span>
 #include <utility>
 
@@ -103,7 +104,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   apply_queued_maintenance();
   for (;;) {
     entered_exception_ = false;
-    wfi_resume_pc_ = ~0ull;
+    if (!counted_tail_) wfi_resume_pc_ = ~0ull;
     spin_.reset();  // what it saw belongs to an earlier stretch (another slice, or before the engine returned)
     last_block_ = 0;
     // A pending trap runs the block only up to its instruction (`until` ends it there).
@@ -112,6 +113,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
     running_until_ = trap_at ? std::optional(trap_at->at) : cut_at;
     const uc_err err = uc_emu_start(uc_, pc(), running_until_.value_or(kUntil), 0, 0);
     running_until_.reset();
+    note_stop_inside_block();
     const bool invalidated = std::exchange(own_code_stale_, false);  // an IC instruction stopped the engine
     if (invalidated) apply_queued_maintenance();
     const bool stepped = std::exchange(stepped_past_, false);  // a hook answered a register and moved PC
@@ -144,6 +146,15 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   }
   flush_sev();
   return {slice_instructions_, *stop_};
+}
+
+// With the instruction hook in, a stop requested in the middle of a block (an IC instruction, a device
+// write ending the run) takes effect after the instruction, not at the block's end as without it. The
+// block has been counted whole: the engine's next block, its rest, is not counted again.
+void Core::note_stop_inside_block() {
+  if (!code_hook_ || entered_exception_) return;
+  const uint64_t at = pc();
+  if (at > block_.first && at < block_.second) counted_tail_ = at;
 }
 
 void Core::queue_code_invalidation(std::optional<uint64_t> page) {
@@ -190,21 +201,34 @@ void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cy
 // instructions.
 void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
+  if (c.counted_tail_) [[unlikely]]
+    if (std::exchange(c.counted_tail_, std::nullopt) == addr) return;  // the rest of a block already counted
   if (c.after_block_) [[unlikely]] c.settle_previous_block(addr);
-  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget);
+  if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget), c.pin_pc(addr);
   if (addr <= c.last_block_) [[unlikely]] c.at_backward_branch(addr);  // every loop has a backward branch
   c.last_block_ = addr;
   const BlockCache::Entry& b = c.block_info(addr, size);
   if (c.exact_budget_ && b.instructions() > c.budget_ - c.slice_instructions_) [[unlikely]] return c.cut_at_budget(addr);
   c.flags_seen_ |= b.flags;
   using namespace block_flag;
-  if ((((b.flags & kFp) && c.fp_traps_armed()) || (b.flags & kUndef)) && c.trap_before(addr, size)) [[unlikely]] return;
-  if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return;
+  if ((((b.flags & kFp) && c.fp_traps_armed()) || (b.flags & kUndef)) && c.trap_before(addr, size)) [[unlikely]] {
+    if (c.trap_at_) c.pin_pc(addr);
+    return;
+  }
+  if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return c.pin_pc(addr);
   c.slice_instructions_ += b.instructions();
   c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
   c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
   c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
+  c.block_ = {addr, addr + size};
+}
+
+// With the instruction hook in (a debugger), the engine keeps the PC its hooks synchronised, not the
+// block's start, when a block hook stops it before the block (TB chaining skips the PC store): put it
+// back where the block starts, which is where the run goes on.
+void Core::pin_pc(uint64_t block_start) {
+  if (code_hook_) set_reg(UC_ARM64_REG_PC, block_start);
 }
 
 // The SEV or ERET that ended the block before the one at `addr`, or an MSR in it to a register chemu
@@ -217,7 +241,7 @@ void Core::settle_previous_block(uint64_t addr) {
   kernel_faults_ = 0;
   event_ = true;  // an exception return sets the event register (ARMv8-A)
   if (host_.tracer().listening()) trace(EventKind::Exception, "return to={:#x}{} EL{}", addr, sym(addr), el());
-  if (observer_) observer_->on_eret(*this, addr, el());
+  if (kernel_observer_) kernel_observer_->on_eret(*this, addr, el());
 }
 
 // SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
@@ -338,7 +362,7 @@ void Core::enter_sync(const ucx::EntryRequest& req, int from_el) {
     return fatal(fmt::format("exception storm: {} exceptions above EL0 without a return; last {}", kernel_faults_, w));
   }
   if (host_.tracer().listening()) trace(EventKind::Exception, what());
-  if (observer_ && from_el == 0 && ec == kEcSvc64) observer_->on_syscall(*this, req.return_pc);
+  if (kernel_observer_ && from_el == 0 && ec == kEcSvc64) kernel_observer_->on_syscall(*this, req.return_pc);
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, req);
   entered_exception_ = true;
@@ -374,7 +398,7 @@ void Core::take_irq(uint32_t sources) {
   if (host_.tracer().listening())
     trace(EventKind::IrqDeliver, "sources={:#x} from=EL{} pc={:#x}{}{}", sources, el(), pc(), sym(pc()),
           target == 1 ? "" : fmt::format(" to=EL{}", target));
-  if (observer_) observer_->on_irq(*this);
+  if (kernel_observer_) kernel_observer_->on_irq(*this);
   kernel_faults_ = 0;
   cycles_ += cost::kExceptionEntry;
   ucx::enter_exception(uc_, {ExceptionKind::Irq, target, pc(), false, 0, false, 0});
@@ -654,6 +678,63 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
     uc_emu_stop(c.uc_);
   }
   return 0;  // the engine performs it locally
+}
+
+// ---- debugger ----------------------------------------------------------------------------------
+
+// The instruction hook runs before every instruction of the blocks translated after it is added, so
+// the translations of all RAM are dropped when it is added (never while the engine runs: between slices). It only
+// calls the observer: block boundaries, counts and cycles stay those of a run without it. Removed, it
+// is not called any more (translations made with it call an empty hook list until they are replaced).
+void Core::observe_instructions(bool on) {
+  if (on == code_hook_.has_value()) return;
+  if (!on) {
+    uc_hook_del(uc_, *code_hook_);
+    code_hook_.reset();
+    return;
+  }
+  uc_hook h;
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Core::on_code), this, 1, 0), "hook instructions");
+  ucx::invalidate_code(uc_, 0, GuestRam::size());  // (uc_ctl_flush_tb would clear the whole code buffer: seconds)
+  code_hook_ = h;
+}
+
+// Unicorn looks for memory hooks at each access (on its slow path), so this takes effect at once,
+// even from inside another hook.
+void Core::watch_memory(bool on) {
+  if (on == data_hook_.has_value()) return;
+  if (!on) {
+    uc_hook_del(uc_, *data_hook_);
+    data_hook_.reset();
+    return;
+  }
+  uc_hook h;
+  ucx::check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Core::on_data), this, 1, 0),
+             "hook data accesses");
+  data_hook_ = h;
+}
+
+void Core::on_code(uc_engine*, uint64_t addr, uint32_t, void* self) {
+  Core& c = *static_cast<Core*>(self);
+  c.observer_->before_instruction(c.id_, addr);
+}
+
+bool Core::on_data(uc_engine*, uc_mem_type type, uint64_t addr, int size, int64_t, void* self) {
+  Core& c = *static_cast<Core*>(self);
+  c.observer_->memory_access(c.id_, addr, unsigned(size), type == UC_MEM_WRITE);
+  return true;
+}
+
+void Core::read_vreg(int i, uint8_t out[16]) const {
+  alignas(16) uint8_t v[16] = {};  // Unicorn reads a Q register as 16 bytes, low half first
+  ucx::check(uc_reg_read(uc_, UC_ARM64_REG_Q0 + i, v), "read V register");
+  std::memcpy(out, v, 16);
+}
+
+void Core::write_vreg(int i, const uint8_t in[16]) {
+  alignas(16) uint8_t v[16];
+  std::memcpy(v, in, 16);
+  ucx::check(uc_reg_write(uc_, UC_ARM64_REG_Q0 + i, v), "write V register");
 }
 
 // ---- memory ---------------------------------------------------------------------------------

@@ -52,6 +52,16 @@ class CoreHost {
   virtual uint64_t counter_read(int core, uint64_t cycle) = 0;
 };
 
+// A debugger's view of one core (gdb/): told of every instruction before it runs and, while it
+// watches memory, of every guest data access before it happens. It may hold the host thread inside
+// these calls (the guest waits where it is), but never changes what the guest sees.
+class CoreObserver {
+ public:
+  virtual ~CoreObserver() = default;
+  virtual void before_instruction(int core, uint64_t pc) = 0;
+  virtual void memory_access(int core, uint64_t pa, unsigned size, bool write) = 0;  // Unicorn gives the physical address
+};
+
 class Core {
  public:
   static constexpr uint64_t kMmioBase = 0x3f000000, kMmioSize = 0x01000000;      // SoC peripherals
@@ -95,7 +105,7 @@ class Core {
   // The image's symbols, for every address this core prints (the Machine owns them; may be empty).
   void set_symbols(const Symbols* s) { symbols_ = s; }
   // A model of the guest kernel told of syscalls, IRQs and ERETs (nullptr: none, the default).
-  void set_observer(KernelObserver* o) { observer_ = o; }
+  void set_kernel_observer(KernelObserver* o) { kernel_observer_ = o; }
   // " <symbol+off>" for an address of the image, else empty.
   std::string sym(uint64_t addr) const { return symbols_ ? symbols_->suffix(addr) : std::string(); }
 
@@ -116,12 +126,24 @@ class Core {
   void set_spin_skip(bool on) { spin_skip_ = on; }
   uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
 
+  // A debugger: told of instructions while observe_instructions is on (turned on between slices
+  // only: the hook is compiled into translated code, which is dropped then), of data accesses while
+  // watch_memory is on (any time). Both slow the core down.
+  void set_observer(CoreObserver* observer) { observer_ = observer; }
+  void observe_instructions(bool on);
+  void watch_memory(bool on);
+  // V0-V31 as 16 little-endian bytes.
+  void read_vreg(int i, uint8_t out[16]) const;
+  void write_vreg(int i, const uint8_t in[16]);
+
   // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
   std::optional<uint64_t> translate(uint64_t va) const;
   std::optional<uint32_t> read_u32(uint64_t va) const;
   std::optional<uint64_t> read_u64(uint64_t va) const;
 
  private:
+  static void on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+  static bool on_data(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void* self);
   static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
   static void on_intr(uc_engine* uc, uint32_t intno, void* self);
   static uint32_t on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self);
@@ -199,7 +221,7 @@ class Core {
   GuestRam& ram_;
   CoreHost& host_;
   const Symbols* symbols_ = nullptr;
-  KernelObserver* observer_ = nullptr;
+  KernelObserver* kernel_observer_ = nullptr;
   uc_engine* uc_ = nullptr;
   uc_context* scratch_ = nullptr;
   MmioWindow windows_[2];
@@ -240,6 +262,12 @@ class Core {
   bool exact_budget_ = false;      // this slice's budget must not be passed (cut_at_budget)
   std::optional<uint64_t> cut_at_;  // an exact budget ends the slice here, inside a block
   std::optional<uint64_t> running_until_;  // the `until` of the engine run in progress, if not kUntil
+  CoreObserver* observer_ = nullptr;
+  std::pair<uint64_t, uint64_t> block_{};       // the last block counted: [start, end)
+  std::optional<uint64_t> counted_tail_;         // the engine goes on here, inside block_ (counted already)
+  void pin_pc(uint64_t block_start);
+  void note_stop_inside_block();
+  std::optional<uc_hook> code_hook_, data_hook_;  // while the observer looks
 };
 
 }  // namespace chemu

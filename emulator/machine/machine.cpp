@@ -155,9 +155,22 @@ InterruptLevels Machine::peripheral_lines() const {
   return l;
 }
 
+void Machine::set_debugger(MachineDebugger* debugger) {
+  debugger_ = debugger;
+  for (auto& c : cores_) c->set_observer(debugger);
+}
+
+void Machine::end_run(const std::string& why) {
+  if (result_) return;
+  tracer_.emit(-1, now(), EventKind::Limit, "debugger");
+  result_ = RunResult{RunResult::End::Limit, kExitLimit, why};
+  for (auto& c : cores_) c->end_slice();
+}
+
 RunResult Machine::run() {
   if (model_ && tracer_.wants_kernel_events())
-    for (auto& c : cores_) c->set_observer(model_.get());
+    for (auto& c : cores_) c->set_kernel_observer(model_.get());
+  if (debugger_) debugger_->run_starts();
   while (!result_) {
     wake_waiting_cores();
     const Runnable r = runnable();
@@ -192,11 +205,14 @@ RunResult Machine::run() {
     settle(c, res);
     if (config_.record_schedule)
       schedule_.push_back({c.id(), start, res.instructions, c.state() != CoreState::Running, c.skipped_instructions() != skipped});
+    ++slices_;
     check_limits();
+    if (debugger_ && !result_) debugger_->slice_ended(c.id());
   }
   console_.flush();
   tracer_.finish();
   check_trace_written();
+  if (debugger_) debugger_->run_ended(*result_);
   return *result_;
 }
 

@@ -67,6 +67,16 @@ constexpr int kExitLimit = 4;
 constexpr int kExitReset = 5;  // the guest asked for a reboot (watchdog full reset), which chemu does not do
 constexpr int kExitOutputError = 6;  // an output file (trace, timeline, schedule, screenshot) cannot be written
 
+// A debugger attached to the machine (gdb/): besides each core's instructions and data accesses, it
+// is called once before the first slice, after every slice and when the run has ended. It may hold
+// the host thread in any of these calls; the run itself is the same as without it.
+class MachineDebugger : public CoreObserver {
+ public:
+  virtual void run_starts() = 0;
+  virtual void slice_ended(int core) = 0;
+  virtual void run_ended(const RunResult& result) = 0;
+};
+
 class Machine final : public CoreHost, public GuestErrorLog {
  public:
   static constexpr uint64_t kSpinTableSlot0 = 0xd8;  // core N waits on 0xd8 + 8 * N
@@ -80,6 +90,13 @@ class Machine final : public CoreHost, public GuestErrorLog {
   RunResult run();
 
   Core& core(int i) { return *cores_[size_t(i)]; }
+  void set_debugger(MachineDebugger* debugger);  // before run()
+  const MachineConfig& config() const { return config_; }
+  const GuestRam& ram() const { return ram_; }
+  GuestRam& ram() { return ram_; }
+  uint64_t slices() const { return slices_; }  // slices run so far
+  // Ends the run after the running slice (exit code 4), as a limit would: the debugger's `kill`.
+  void end_run(const std::string& why);
   Console& console() { return console_; }
   // What the framebuffer shows now (its physical size, from guest RAM): for --screenshot.
   RgbImage screenshot() const { return mailbox_.framebuffer().render(ram_); }
@@ -149,6 +166,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
+  uint64_t slices_ = 0;
+  MachineDebugger* debugger_ = nullptr;
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events
   std::optional<RunResult> result_;

@@ -1,0 +1,93 @@
+// A gdb remote stub for the whole machine: the four cores are gdb threads 1-4. It runs on the
+// machine's own host thread: it looks at the socket only between slices (Ctrl-C, a client
+// connecting) and holds the thread while the target is stopped. Stops happen inside the cores'
+// instruction and data-access hooks or between slices; nothing the guest sees depends on them, so a
+// run under gdb is the run without it (same trace hash), however it is stopped, stepped or read.
+//
+// Breakpoints live here, not in guest memory: the instruction hook compares each PC with them.
+// Watchpoints are the data-access hook (on while any is set): a hit stops before the access, with PC
+// at the accessing instruction, as AArch64 reports them (gdb then steps over it and compares values).
+// Stepping is by instructions of one core: the other cores run on as the schedule has them, so the
+// slices and cycles stay those of the free run.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gdb/rsp.h"
+#include "machine/machine.h"
+
+namespace chemu::gdb {
+
+class GdbStub final : public MachineDebugger {
+ public:
+  // Listens at once (port 0: the system picks one; port() says which). `wait`: the first
+  // instruction waits for gdb to connect and continue (QEMU's -S).
+  GdbStub(Machine& machine, int port, bool wait);
+  int port() const { return server_.port(); }
+
+  // MachineDebugger
+  void run_starts() override;
+  void slice_ended(int core) override;
+  void run_ended(const RunResult& result) override;
+  void before_instruction(int core, uint64_t pc) override;
+  void memory_access(int core, uint64_t pa, unsigned size, bool write) override;
+
+ private:
+  enum class Why { Attach, Interrupt, Breakpoint, Step, Watch };
+  struct Stop {
+    int core;
+    Why why;
+    uint64_t data_address = 0;
+    char watch_kind = 0;  // '2' write, '3' read, '4' access (the Z packet's type)
+    bool hardware = false;
+  };
+  struct Watchpoint {
+    uint64_t addr, len;
+    char kind;
+    uint64_t pa;  // where addr was mapped when gdb set it
+  };
+  struct Breakpoint {
+    uint64_t addr;
+    bool hardware;
+  };
+
+  // Serves gdb until it resumes the target (or goes away). `in_hook`: the host thread is inside
+  // this core's instruction or data-access hook.
+  void stopped(const Stop& stop, int in_hook);
+  void attached(int core);
+  // One packet; true when it resumes the target.
+  bool handle(const std::string& packet);
+  std::string stop_reply() const;
+  std::string read_registers(int core) const;
+  std::string read_memory(std::string_view args) const;
+  std::string write_memory(std::string_view args);
+  std::string breakpoint_packet(const std::string& packet);
+  bool resume(std::string_view actions);  // vCont actions; false on a malformed packet
+  std::string monitor(const std::string& command) const;
+  std::string thread_info(int core) const;
+  uint64_t pc_of(int core) const;
+  void detach();
+  void update_armed();
+  bool eligible(int core) const { return resume_all_ || core == step_core_; }
+  std::optional<int> thread_core(std::string_view id) const;  // gdb thread id -> core (-1: all)
+
+  Machine& machine_;
+  RspServer server_;
+  bool wait_at_start_;
+  bool armed_ = false;  // anything to look at per instruction: a breakpoint or a step
+  std::vector<Breakpoint> breakpoints_;
+  std::vector<Watchpoint> watchpoints_;
+  std::array<uint64_t, kNumCores> last_pc_{};  // the instruction each core is at or was last at
+  Stop last_stop_{0, Why::Attach};
+  int in_hook_ = -1;                   // core whose hook holds the thread while stopped, or -1
+  int g_core_ = 0, c_core_ = -1;       // Hg and Hc threads (-1: all)
+  int step_core_ = -1;                 // the core being stepped
+  std::optional<uint64_t> step_skip_;  // its next instruction hook is at this PC: that instruction is the step
+  bool resume_all_ = true;             // all cores resumed (else only step_core_'s stops count)
+  bool ended_ = false;
+};
+
+}  // namespace chemu::gdb
