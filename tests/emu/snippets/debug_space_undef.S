@@ -4,17 +4,7 @@
 // left Unicorn re-running the block forever: the run hung. The breakpoint 5 and watchpoint 3
 // controls, which chemu keeps, still read back. Exits 0 if all holds, 1 otherwise. Runs at EL1.
 .include "semihost.inc"
-
-.macro expect_undef site
-  cmp x22, #1                 // exactly one exception, UNDEFINED, at the site
-  b.ne bad
-  lsr x4, x20, #26
-  cbnz x4, bad
-  adr x5, \site
-  cmp x21, x5
-  b.ne bad
-  mov x22, #0
-.endm
+.include "sync_skip.inc"
 
 .global _start
 _start:
@@ -24,16 +14,16 @@ _start:
   mov x0, #0x1e7
 site1:
   msr s2_0_c0_c0_0, x0
-  expect_undef site1
+  expect_undef_at site1
 site2:
   mrs x1, s2_0_c0_c0_0
-  expect_undef site2
+  expect_undef_at site2
 site3:
   msr dbgbcr6_el1, x0
-  expect_undef site3
+  expect_undef_at site3
 site4:
   mrs x1, dbgwcr4_el1
-  expect_undef site4
+  expect_undef_at site4
   msr dbgbcr5_el1, x0
   mov x1, #0x1ff7
   msr dbgwcr3_el1, x1
@@ -47,20 +37,6 @@ site4:
   cbnz x22, bad
   exit_ok
 
-handler:                      // current EL with SP_ELx, synchronous: note it and skip the instruction
-  mrs x20, esr_el1
-  mrs x21, elr_el1
-  add x22, x22, #1
-  add x5, x21, #4
-  msr elr_el1, x5
-  eret
-bad:
-  exit_fail
-.balign 2048
-vectors:
-  .skip 0x200
-  b handler
-  .skip 0x200 - 4
-  b bad                       // lower EL: never
+sync_skip_handler_and_vectors
   .ltorg
   semihost_exit_code

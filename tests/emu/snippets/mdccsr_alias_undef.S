@@ -4,17 +4,7 @@
 // once as a block's first instruction, and an FP/SIMD instruction after it still runs. Exits 0 if all
 // holds, 1 otherwise. Runs at EL1.
 .include "semihost.inc"
-
-.macro expect_undef site
-  cmp x22, #1                 // exactly one exception, UNDEFINED, at the site
-  b.ne bad
-  lsr x4, x20, #26
-  cbnz x4, bad
-  adr x5, \site
-  cmp x21, x5
-  b.ne bad
-  mov x22, #0
-.endm
+.include "sync_skip.inc"
 
 .global _start
 _start:
@@ -30,7 +20,7 @@ _start:
 site1:
   mrs x1, s2_0_c0_c1_0
   fmov d0, x2
-  expect_undef site1
+  expect_undef_at site1
   cmp x1, #7                  // not written
   b.ne bad
   cmp x2, #1
@@ -42,23 +32,9 @@ site1:
 1:
 site2:
   mrs x1, s2_0_c0_c1_0
-  expect_undef site2
+  expect_undef_at site2
   exit_ok
 
-handler:                      // current EL with SP_ELx, synchronous: note it and skip the instruction
-  mrs x20, esr_el1
-  mrs x21, elr_el1
-  add x22, x22, #1
-  add x5, x21, #4
-  msr elr_el1, x5
-  eret
-bad:
-  exit_fail
-.balign 2048
-vectors:
-  .skip 0x200
-  b handler
-  .skip 0x200 - 4
-  b bad
+sync_skip_handler_and_vectors
   .ltorg
   semihost_exit_code

@@ -3,6 +3,7 @@
 // exception instead (EC 0x18, with the register in the ISS). Exits 0 if all three accesses take
 // UNDEFINED at the instruction, 1 otherwise. Runs at EL1 (chemu --entry-el 1: Non-secure).
 .include "semihost.inc"
+.include "sync_skip.inc"
 
 .macro expect_undef site
   cmp x22, #1
@@ -30,21 +31,6 @@ site3:
   expect_undef site3
   exit_ok
 
-handler:                      // current EL with SP_ELx, synchronous: note it and skip the instruction
-  mrs x20, esr_el1
-  and x20, x20, #~(1 << 25)   // IL is expected: keep the rest
-  mrs x21, elr_el1
-  add x22, x22, #1
-  add x5, x21, #4
-  msr elr_el1, x5
-  eret
-bad:
-  exit_fail
-.balign 2048
-vectors:
-  .skip 0x200
-  b handler
-  .skip 0x200 - 4
-  b bad
+sync_skip_handler_and_vectors mask_il=1
   .ltorg
   semihost_exit_code
