@@ -57,32 +57,35 @@ void wake_waiter(thread* w) {
     sched_enqueue(w);
 }
 
+// Wakes every client waiting for rc's thread. They are taken off `waiters` in one go, under the
+// lock: one that finds the thread busy again on its retry queues anew, behind a new owner who
+// will park it and wake it again.
 void wake_all_waiters(ipc_server_register_cb_config* rc) {
-    for (;;) {
-        thread* w;
-        {
-            SpinGuard guard(rc->wait_lock);
-            w = rc->waiters.pop_front();
-        }
-        if (!w) return;
-        wake_waiter(w);
+    IntrusiveList<thread, &thread::ready_queue_node> woken;
+    {
+        SpinGuard guard(rc->wait_lock);
+        while (thread* w = rc->waiters.pop_front()) woken.push_back(w);
     }
+    while (thread* w = woken.pop_front()) wake_waiter(w);
 }
 
-// Hands t back (ACTIVE -> PARKED), waking one client waiting for it; retires it if its process
-// is on its way out.
+// Hands t back (ACTIVE -> PARKED), waking every client waiting for it; retires it if its process
+// is on its way out. All of them, not the first only: a woken client may never come back for the
+// thread (its retry fails before it claims: a cap revoked meanwhile, its process exiting, ...),
+// and then nobody woke the others, which waited TS_WAITING on `waiters` for good, on no ready
+// queue (syscall_fuzz: a worker stuck in register_client while the thread sat parked).
 void park(thread* t) {
     auto* rc = t->thread_ctx->type == TYPE_REGISTER
                    ? config_of<ipc_server_register_cb_config>(t, IPC_CONFIG_REGISTER_CB) : nullptr;
-    thread* next = nullptr;
     if (rc) {
+        // Under the lock: a client's look at the state and its queueing (claim_or_wait) come
+        // wholly before this store (it is woken below) or wholly after (it finds t parked).
         SpinGuard guard(rc->wait_lock);
         __atomic_store_n(&t->ipc_state, static_cast<u32>(IPC_PARKED), __ATOMIC_SEQ_CST);
-        next = rc->waiters.pop_front();
     } else {
         __atomic_store_n(&t->ipc_state, static_cast<u32>(IPC_PARKED), __ATOMIC_SEQ_CST);
     }
-    if (next) wake_waiter(next);
+    if (rc) wake_all_waiters(rc);
     if (group_exiting(t) && cas_state(t, IPC_PARKED, IPC_DEAD)) thread_exit_state(t);
 }
 

@@ -36,7 +36,7 @@ struct ipc_server_config {
 
 // On the register-callback thread. The fields below `in flight` belong to whoever made the
 // thread ACTIVE. Clients that find it ACTIVE wait on `waiters` (TS_WAITING, their svc rewound):
-// each time it parks, the first of them is woken to try again.
+// each time it parks, all of them are woken to try again (one wins, the others queue anew).
 struct ipc_server_register_cb_config {
     ipc_config_kind kind;
     u64 register_cb_entry;
