@@ -168,11 +168,82 @@ void spawn_by_name() {
            -EINVAL);
 }
 
+// ---- clients waiting for a busy register callback ----------------------------------------
+// This process's main thread is the server; its register callback holds each registration until
+// `cb_release`, then refuses it (-EPROTO). Clients A, B and C register: A gets the callback, B
+// and C queue behind it in the kernel. B's pmo cap is revoked while it waits, so when the
+// callback parks, B's retry fails at once (-ECAPBILITY) and never comes back for it. C must still
+// be woken: the kernel used to wake only the first waiter, and C then waited for good (the
+// syscall fuzz's hang: a worker stuck in register_client, on no ready queue).
+constexpr long MAIN_THREAD_CAP = 2;  // every process's main thread is in slot 2
+constexpr int WAIT_CLIENTS = 4;  // A, B, C, and D, who rescues C if the kernel forgot it
+constexpr long WAIT_CLIENT_ROUNDS = 20000;  // yields to wait for a woken client: far more than it needs
+volatile long cb_entries, cb_release;
+volatile long client_calling[WAIT_CLIENTS], client_done[WAIT_CLIENTS], client_result[WAIT_CLIENTS];
+long client_pmo[WAIT_CLIENTS];
+u64 client_va[WAIT_CLIENTS];
+alignas(16) char cb_stack[0x4000];
+
+// The register callback's entry (the kernel starts it here afresh for every registration).
+[[noreturn]] void holding_register_cb() {
+    __atomic_fetch_add(&cb_entries, 1, __ATOMIC_SEQ_CST);
+    while (!__atomic_load_n(&cb_release, __ATOMIC_SEQ_CST)) usys_yield();
+    usys_ipc_register_cb_return(-1, 0);  // no service thread: the client gets -EPROTO
+    usys_thread_exit();
+}
+
+void registering_client(void* arg) {
+    const long i = reinterpret_cast<long>(arg);
+    __atomic_store_n(&client_calling[i], 1, __ATOMIC_SEQ_CST);
+    client_result[i] = usys_register_client(MAIN_THREAD_CAP, client_pmo[i], client_va[i]);
+    __atomic_store_n(&client_done[i], 1, __ATOMIC_SEQ_CST);
+}
+
+// Starts client i on this CPU and lets it run into the kernel (when this thread runs again after
+// yielding, the client has made its call and is waiting in it).
+void start_waiting_client(long i) {
+    create_thread(registering_client, reinterpret_cast<void*>(i), usys_get_cpu_id());
+    while (!__atomic_load_n(&client_calling[i], __ATOMIC_SEQ_CST)) usys_yield();
+    for (int k = 0; k < 100; ++k) usys_yield();
+}
+
+bool wait_client(long i) {
+    for (long k = 0; k < WAIT_CLIENT_ROUNDS && !__atomic_load_n(&client_done[i], __ATOMIC_SEQ_CST); ++k) usys_yield();
+    return client_done[i];
+}
+
+void waiters_behind_a_failed_retry() {
+    const u64 stack_top = reinterpret_cast<u64>(cb_stack) + sizeof(cb_stack);
+    const long reg = usys_create_ipc_thread(stack_top, CHCORE_THREAD_TYPE_REGISTER);
+    const u64 entry = reinterpret_cast<u64>(&holding_register_cb);
+    expect("waiters: register_server", usys_register_server(entry, reg, entry), 0);
+    for (long i = 0; i < WAIT_CLIENTS; ++i) {
+        client_pmo[i] = usys_create_pmo(0x1000, CHCORE_PMO_DATA);
+        client_va[i] = chcore_alloc_vaddr(0x1000);
+    }
+    create_thread(registering_client, reinterpret_cast<void*>(0), NO_AFF);  // A: holds the callback
+    while (__atomic_load_n(&cb_entries, __ATOMIC_SEQ_CST) == 0) usys_yield();
+    start_waiting_client(1);  // B
+    start_waiting_client(2);  // C
+    usys_revoke_cap(client_pmo[1]);
+    __atomic_store_n(&cb_release, 1, __ATOMIC_SEQ_CST);
+    const bool a = wait_client(0), b = wait_client(1), c = wait_client(2);
+    expect("waiters: A, who held the callback, is refused", a ? client_result[0] : -1, -EPROTO);
+    expect("waiters: B's retry finds its pmo cap revoked", b ? client_result[1] : -1, -ECAPBILITY);
+    expect("waiters: C, queued behind B, was woken and refused", c ? client_result[2] : -1, -EPROTO);
+    if (!c) {  // D's registration parks the callback once more, which wakes C: the process can end
+        create_thread(registering_client, reinterpret_cast<void*>(3), NO_AFF);
+        wait_client(3);
+        wait_client(2);
+    }
+}
+
 }  // namespace
 
 extern "C" int main() {
     spawn_by_name();
     dying_servers();
+    waiters_behind_a_failed_retry();
     if (failures) {
         printf("ipc_faults: %d failures\n", failures);
         return 1;
