@@ -151,7 +151,13 @@ void coord_enter() {
     __atomic_store_n(&coord_busy, 1u, __ATOMIC_SEQ_CST);
     while (__atomic_load_n(&workers_inside, __ATOMIC_SEQ_CST)) usys_yield();
 }
-void coord_leave() { __atomic_store_n(&coord_busy, 0u, __ATOMIC_SEQ_CST); }
+// Coordinated sections so far: while one runs, workers wait in call_enter (hang detection
+// does not count those rounds against them, see `progress`).
+volatile u64 coord_sections;
+void coord_leave() {
+    __atomic_fetch_add(&coord_sections, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&coord_busy, 0u, __ATOMIC_SEQ_CST);
+}
 void protect(long cap) {
     if (cap >= 0 && cap < 1024) protected_cap[cap] = 1;
 }
@@ -825,11 +831,18 @@ volatile u64 cpu_rounds[PLAT_CPU_NUM];
 struct progress {
     u64 seen = ~0UL;  // the counter when it last moved
     u64 rounds[PLAT_CPU_NUM] = {};
+    u64 epoch = 0;    // the caller's epoch then
 
     // Whether the counter is stuck; *least: rounds since it moved, on the CPU that made fewest.
-    bool stuck(u64 counter, u64* least) {
-        if (counter != seen) {
+    // A new `now_epoch` counts as a move: the thread was held back meanwhile by design (workers
+    // wait in call_enter while the coordinator, who also runs this check, is in a coordinated
+    // section; counting those rounds reported a worker that merely had not run since the section
+    // ended, e.g. worker 6 of seed 1 on --sched rr, while the coordinator waited 889 yields for a
+    // worker's slow call).
+    bool stuck(u64 counter, u64* least, u64 now_epoch = 0) {
+        if (counter != seen || now_epoch != epoch) {
             seen = counter;
+            epoch = now_epoch;
             for (unsigned c = 0; c < PLAT_CPU_NUM; ++c) rounds[c] = cpu_rounds[c];
             return false;
         }
@@ -846,7 +859,7 @@ bool watch_workers(progress* prog) {
     for (unsigned i = 0; i < nworkers; ++i) {
         worker_state* w = &workers[i];
         u64 rounds;
-        if (w->finished || !prog[i].stuck(w->done, &rounds)) continue;
+        if (w->finished || !prog[i].stuck(w->done, &rounds, __atomic_load_n(&coord_sections, __ATOMIC_SEQ_CST))) continue;
         printf("syscall_fuzz: FAIL worker %u made no progress in %lu rounds of every CPU, in syscall %ld(0x%lx, 0x%lx, "
                "0x%lx, 0x%lx) after %lu calls (seed %lu)\n",
                i, rounds, w->n, w->a[0], w->a[1], w->a[2], w->a[3], w->done, seed);
