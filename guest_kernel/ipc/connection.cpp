@@ -73,7 +73,7 @@ void wake_all_waiters(ipc_server_register_cb_config* rc) {
 // is on its way out. All of them, not the first only: a woken client may never come back for the
 // thread (its retry fails before it claims: a cap revoked meanwhile, its process exiting, ...),
 // and then nobody woke the others, which waited TS_WAITING on `waiters` for good, on no ready
-// queue (syscall_fuzz: a worker stuck in register_client while the thread sat parked).
+// queue while the thread sat parked (ipc_faults' waiters test shows it).
 void park(thread* t) {
     auto* rc = t->thread_ctx->type == TYPE_REGISTER
                    ? config_of<ipc_server_register_cb_config>(t, IPC_CONFIG_REGISTER_CB) : nullptr;
