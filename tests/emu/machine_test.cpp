@@ -237,6 +237,22 @@ TEST(ExclusiveMonitor, WfeAfterAClearedMonitorFallsThrough) {
   }
 }
 
+// Catches: WFE woken by a pending interrupt that PSTATE.I masks (only WFI wakes on those): a lock
+// waiter with IRQs masked and its tick pending woke, ran a few instructions and slept again at every
+// turn (the kernel's rr run went from 48K slices to 4.7M).
+TEST(ExclusiveMonitor, MaskedInterruptDoesNotWakeWfe) {
+  for (SchedPolicy policy : {SchedPolicy::RoundRobin, SchedPolicy::Random, SchedPolicy::Pct}) {
+    std::vector<std::string> log;
+    const RunResult r = run_logged("wfe_masked_irq", policy, 1, log);
+    const std::string what = fmt::format("policy {}", int(policy));
+    EXPECT_EQ(r.end, RunResult::End::GuestExit) << what << ": " << r.message;
+    EXPECT_EQ(r.exit_code, 0) << what;
+    const auto wakes = std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.starts_with("core 1 wake"); });
+    EXPECT_EQ(wakes, 1) << what;
+    EXPECT_TRUE(has_line(log, "core 1 wake event from core 0")) << what;
+  }
+}
+
 // ---- spin skip: the same run with and without it ----------------------------------------------
 
 struct Outcome {
