@@ -19,8 +19,10 @@ class BlockCache {
     uint16_t size = 0;    // bytes; the block holds size / 4 instructions
     uint16_t cycles = 0;
     uint8_t flags = 0;    // block_flag bits
+    ExclusiveEffect exclusive = ExclusiveEffect::None;  // BlockInfo::exclusive
     uint32_t instructions() const { return size >> 2; }
   };
+  static_assert(sizeof(Entry) == 16, "the hit path reads one 16-byte entry");
   // Longer blocks are analysed up to this many bytes and not cached (QEMU's hold at most 512
   // instructions, so this never happens in practice).
   static constexpr uint32_t kMaxBytes = 4096;

@@ -22,6 +22,14 @@ uint32_t instruction_cycles(uint32_t w) {
 
 bool is_chemu_undefined(uint32_t w) { return (w & 0xffffffe0) == 0xd5300100; }
 
+// Load/store exclusive group: bits 29:24 = 001000 with o2 (bit 23) clear; L (bit 22) tells load from
+// store. o2 set is LDAR/STLR and friends (no monitor). CLREX is a system instruction with any CRm.
+ExclusiveEffect exclusive_effect(uint32_t w) {
+  if ((w & 0x3f800000) == 0x08000000) return (w & (1u << 22)) ? ExclusiveEffect::Reserves : ExclusiveEffect::Releases;
+  if ((w & 0xfffff0ff) == 0xd503305f) return ExclusiveEffect::Releases;  // CLREX
+  return ExclusiveEffect::None;
+}
+
 bool is_fp_instruction(uint32_t w) {
   if (((w >> 25) & 0x7) == 0x7) return true;                          // data processing, SIMD and FP
   if (((w >> 25) & 0x5) == 0x4 && ((w >> 26) & 1)) return true;       // loads and stores with V = 1
@@ -94,6 +102,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.sevl |= w == insn::SEVL;
     b.eret |= w == insn::ERET;
     b.only_reads &= only_reads_into_registers(w);
+    if (const ExclusiveEffect e = exclusive_effect(w); e != ExclusiveEffect::None) b.exclusive = e;
   }
   b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;

@@ -12,6 +12,11 @@ constexpr uint32_t WFE = 0xd503205f, WFI = 0xd503207f, SEV = 0xd503209f, SEVL = 
 constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
 }  // namespace insn
 
+// What a block's last exclusive instruction leaves this core's exclusive monitor holding: a
+// reservation (a load-exclusive: LDXR, LDAXR, LDXP, LDAXP) or none (a store-exclusive or CLREX). The
+// machine wakes a core waiting in WFE when another core clears its reservation (docs/timing.md).
+enum class ExclusiveEffect : uint8_t { None, Reserves, Releases };
+
 // The same facts as one byte, for the core's block cache (BlockInfo::flags()).
 namespace block_flag {
 constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
@@ -31,6 +36,7 @@ struct BlockInfo {
   bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
   int16_t first_undef = -1;  // index of the first instruction chemu makes UNDEFINED (is_chemu_undefined)
+  ExclusiveEffect exclusive = ExclusiveEffect::None;  // of the block's last exclusive instruction
 
   uint8_t flags() const {
     using namespace block_flag;
@@ -46,6 +52,9 @@ bool is_fp_instruction(uint32_t word);
 // Instructions Unicorn (QEMU 5.0) runs that the Cortex-A53, as QEMU 7.2 models it, does not have: chemu
 // raises UNDEFINED at them itself. MRS of S2_0_C0_C1_0, where QEMU 5.0 put MDCCSR_EL0 (it is op1 = 3).
 bool is_chemu_undefined(uint32_t word);
+// Load-exclusive (LDXR, LDAXR, LDXRB/H, LDXP, LDAXP and the acquire forms), store-exclusive (STXR,
+// STLXR, STXP, STLXP and byte/halfword forms), CLREX: what they do to the exclusive monitor.
+ExclusiveEffect exclusive_effect(uint32_t word);
 
 // Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).
 namespace cost {

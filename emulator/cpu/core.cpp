@@ -216,6 +216,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     return;
   }
   if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return c.pin_pc(addr);
+  if (b.exclusive != ExclusiveEffect::None) c.slice_exclusive_ = b.exclusive;
   c.slice_instructions_ += b.instructions();
   c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;

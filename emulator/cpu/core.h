@@ -111,6 +111,15 @@ class Core {
 
   bool event_register() const { return event_; }
   void set_event() { event_ = true; }
+
+  // The exclusive monitor (core_monitor.cpp). A load-exclusive reserves the 64-byte granule (the
+  // Cortex-A53's exclusives reservation granule) holding its address; another core's store there
+  // clears the reservation, which is a WFE wake-up event. The machine calls settle_reservation()
+  // after each slice of this core and lose_reservation_if_written() after each slice of another.
+  static constexpr uint64_t kGranule = 64;
+  void settle_reservation();
+  bool lose_reservation_if_written();  // true once, when another core's store cleared it
+  std::optional<uint64_t> reserved_granule() const { return reservation_ ? std::optional(reservation_->granule) : std::nullopt; }
   void queue_tlb_flush() { flush_tlb_ = true; }
   // Invalidate translated code of a physical page (or all code) before the next slice.
   void queue_code_invalidation(std::optional<uint64_t> page);
@@ -171,6 +180,11 @@ class Core {
   void take_undefined(uint64_t at);
   void settle_previous_block(uint64_t addr);
   bool pass_wfe(uint8_t flags);
+  struct Reservation {
+    uint64_t granule;                      // physical, 64-byte aligned
+    std::array<uint8_t, kGranule> bytes;   // as they were when the reservation was taken or last settled
+  };
+  std::optional<Reservation> read_reservation() const;
   // Spin skip (core_spin.cpp).
   void at_backward_branch(uint64_t head) {
     if (spin_skip_) [[likely]]
@@ -232,6 +246,8 @@ class Core {
   uint64_t slice_instructions_ = 0, budget_ = 0, deadline_ = ~0ull;
   std::optional<StopReason> stop_;
   bool event_ = false, entered_exception_ = false;
+  ExclusiveEffect slice_exclusive_ = ExclusiveEffect::None;  // of the last exclusive run this slice
+  std::optional<Reservation> reservation_;
   uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
   // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
   static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;

@@ -55,6 +55,8 @@ uc_engine* open_cortex_a53() {
   return uc;
 }
 
+constexpr uint64_t kNoReservation = ~0ull;  // QEMU's exclusive_addr after CLREX or a store-exclusive
+
 static uint32_t blob_u32(const uc_context* ctx, size_t off) {
   uint32_t v;
   std::memcpy(&v, reinterpret_cast<const uint8_t*>(ctx) + off, 4);
@@ -70,6 +72,14 @@ FaultInfo last_fault(uc_engine* uc, uc_context* scratch) {
   const ContextLayout& l = context_layout();
   check(uc_context_save(uc, scratch), "uc_context_save");
   return {blob_u32(scratch, l.syndrome), blob_u64(scratch, l.vaddress), int(blob_u32(scratch, l.target_el))};
+}
+
+std::optional<uint64_t> exclusive_address(uc_engine* uc, uc_context* scratch) {
+  const ContextLayout& l = context_layout();
+  check(uc_context_save(uc, scratch), "uc_context_save");
+  const uint64_t va = blob_u64(scratch, l.exclusive_addr);
+  if (va == kNoReservation) return std::nullopt;
+  return va;
 }
 
 void set_exception_level(uc_engine* uc, int el) {
@@ -126,6 +136,8 @@ constexpr uint32_t kSvcSyndrome = 0x56001234;  // EC=0x15 (SVC64), IL=1, imm16
 constexpr uint64_t kMmuCode = 0x2000, kEl0Code = 0x3000, kVbar = 0x4000, kTables = 0x10000;
 constexpr uint64_t kFaultVa = 0x40001238;   // not mapped by the probe's page tables
 constexpr uint32_t SVC_1234 = 0xd4024681, SVC_1 = 0xd4000021, SVC_2 = 0xd4000041;
+constexpr uint64_t kExclusiveCode = 0x5000, kReservedAt = 0x1f7ac8;  // another unusual value for the blob
+constexpr uint32_t LDXR_X1_X0 = 0xc85f7c01, MOV_X0_0 = 0xd2800000, MOV_X1_0 = 0xd2800001, CLREX = 0xd5033f5f;
 
 struct Probe {
   uc_engine* uc = nullptr;
@@ -201,6 +213,16 @@ ContextLayout run_self_check() {
   if (!pc || !syn) mismatch("cannot locate pc/syndrome in the saved context");
   l.pc = *pc, l.syndrome = *syn, l.vaddress = *syn + 8, l.target_el = *syn + 16;  // {syndrome, fsr, vaddress, target_el}
   if (blob_u32(p.ctx, l.target_el) != 1) mismatch("an SVC at EL1 is not routed to EL1 in the saved context");
+
+  // 1b. A load-exclusive (registers cleared after it, so only the monitor holds its address), then CLREX.
+  p.put(kExclusiveCode, {LDXR_X1_X0, MOV_X0_0, MOV_X1_0, SVC_1, CLREX, SVC_1});
+  write_reg(p.uc, UC_ARM64_REG_X0, kReservedAt);
+  if (p.run_to_exception(kExclusiveCode) != 2 || !p.saved) mismatch("load-exclusive probe");
+  auto reserved = unique_offset<uint64_t>(p.ctx, l.blob_size, kReservedAt);
+  if (!reserved) mismatch("cannot locate the exclusive monitor's address in the saved context");
+  l.exclusive_addr = *reserved;
+  if (p.run_to_exception(kExclusiveCode + 16) != 2 || blob_u64(p.ctx, l.exclusive_addr) != kNoReservation)
+    mismatch("CLREX does not clear the exclusive monitor's address in the saved context");
 
   // 2. MMU on (1 GiB identity block, EL0+EL1 read/execute), then a load from an unmapped VA.
   p.put64(kTables, 0x0 | 0x1 | (3u << 6) | (3u << 8) | (1u << 10));  // block, AP=RO at EL0/EL1, SH, AF

@@ -8,6 +8,7 @@
 // installed Unicorn behaves differently than this code expects.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unicorn/unicorn.h>
@@ -31,6 +32,7 @@ struct ContextLayout {
   size_t syndrome = 0;   // env->exception.syndrome (becomes ESR_ELx)
   size_t vaddress = 0;   // env->exception.vaddress (becomes FAR_ELx)
   size_t target_el = 0;  // env->exception.target_el (where the architecture routes it)
+  size_t exclusive_addr = 0;  // env->exclusive_addr: the VA a load-exclusive reserved, ~0 for none
 };
 const ContextLayout& context_layout();  // runs the self-check on first use
 
@@ -52,6 +54,10 @@ struct FaultInfo {
   int target_el;
 };
 FaultInfo last_fault(uc_engine* uc, uc_context* scratch);
+
+// The virtual address the engine's exclusive monitor holds a reservation for (set by a load-exclusive,
+// dropped by a store-exclusive or CLREX), if any. Costs a context save (about 1 us).
+std::optional<uint64_t> exclusive_address(uc_engine* uc, uc_context* scratch);
 
 // Take an exception to EL1, EL2 or EL3 the way the hardware would: SPSR/ELR/ESR/FAR of the target EL,
 // SP banking, PSTATE, vector. Writing PC makes Unicorn stop the current uc_emu_start after the hook.

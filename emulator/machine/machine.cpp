@@ -203,6 +203,7 @@ RunResult Machine::run() {
     total_instructions_ += res.instructions;
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
+    clear_exclusive_monitors(c);
     if (config_.record_schedule)
       schedule_.push_back({c.id(), start, res.instructions, c.state() != CoreState::Running, c.skipped_instructions() != skipped});
     ++slices_;
@@ -295,6 +296,20 @@ void Machine::settle(Core& c, const Core::SliceResult& r) {
   }
 }
 
+// After a slice of `writer`: its own reservation as the slice left it, and every other core's that
+// the slice's stores cleared. That is a WFE wake-up event (ARM ARM, "the clearing of the global
+// monitor for the PE"): the core's event register is set, so a WFE after its load-exclusive falls
+// through, and a core waiting in WFE wakes. Only one core runs at a time, so looking at the end of
+// each slice sees every clearing but those undone within the slice (docs/timing.md).
+void Machine::clear_exclusive_monitors(Core& writer) {
+  writer.settle_reservation();
+  for (auto& c : cores_) {
+    if (c.get() == &writer || !c->lose_reservation_if_written()) continue;
+    c->set_event();
+    if (c->state() == CoreState::Wfe) wake(*c, writer.cycles(), fmt::format("monitor cleared by core {}", writer.id()));
+  }
+}
+
 void Machine::wake(Core& c, uint64_t at, std::string_view why) {
   c.advance_to(at);
   if (c.state() == CoreState::Wfe) c.set_event();  // the WFE it sleeps before must now fall through
@@ -302,9 +317,11 @@ void Machine::wake(Core& c, uint64_t at, std::string_view why) {
   tracer_.emit(c.id(), c.cycles(), EventKind::Wake, "{}", why);
 }
 
-// A waiting core wakes when an interrupt is pending for it (even while masked, as WFI does), or,
-// in WFE, when its event register is set. Its clock catches up with the running cores first, so a
-// timer deadline the others have passed is seen as expired.
+// A waiting core wakes when an interrupt is pending for it, or, in WFE, when its event register is
+// set. WFI wakes even on a masked interrupt; WFE only on one it would take (ARM ARM: a masked
+// interrupt is no WFE wake-up event), else a lock waiter with IRQs masked and its tick pending
+// woke, ran a few instructions and slept again at every turn. Its clock catches up with the
+// running cores first, so a timer deadline the others have passed is seen as expired.
 void Machine::wake_waiting_cores() {
   const uint64_t t = running_time();
   for (auto& c : cores_) {
@@ -313,7 +330,8 @@ void Machine::wake_waiting_cores() {
     const bool timer_fired = d && t != ~0ull && *d <= t;  // its own timer fired while it slept
     if (timer_fired) c->advance_to(*d);
     const uint64_t running = t == ~0ull ? 0 : t;  // wake() never moves a clock back
-    const bool interrupt = local_intc_.irq_pending(c->id()) || local_intc_.fiq_source(c->id()) != 0;
+    const bool irq = local_intc_.irq_pending(c->id()), fiq = local_intc_.fiq_source(c->id()) != 0;
+    const bool interrupt = c->state() == CoreState::Wfi ? irq || fiq : (irq && c->irq_takeable()) || (fiq && !(c->pstate() & pstate::kF));
     if (interrupt) {
       wake(*c, timer_fired ? *d : running, "interrupt");
       sample_irq_lines(*c);  // traced at the time it woke, not the time it fell asleep

@@ -129,6 +129,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void release_spin_table_cores(int by_core);
   void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
+  void clear_exclusive_monitors(Core& writer);
   void catch_up_expired_timer(Core& c);
   void deliver_irq(Core& c);
   bool replay_diverged(const Slice& s, const Core& c);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The kernel's whole run is the same with and without the spin skip: console, exit code and trace
-# hash, under rr, random and pct. Most of the kernel's instructions are cores spinning in its ticket
-# lock while the holder is not running, so this is where a skip that ends a slice at another point,
-# or lets a core see another value, would show.
+# hash, under rr, random and pct. The kernel's lock waiters sleep in WFE now, but its other waits
+# (flags polled at EL1 and EL0) still spin at fixed points, so this is where a skip that ends a slice
+# at another point, or lets a core see another value, would show.
 #   kernel_spin_skip.sh CHEMU_BIN KERNEL_IMG
 set -u
 chemu=$1 img=$2

@@ -45,6 +45,24 @@ TEST(BlockInfo, FlagsInstructionsTheMachineMustSee) {
   EXPECT_FALSE(analyse_block(not_last).ends_in_wfi);
 }
 
+// Catches: a load-exclusive missed (the machine would never read the reservation a WFE waiter sleeps
+// on) or LDAR/STLR taken for exclusives. Encodings from llvm-mc.
+TEST(BlockInfo, TellsWhatExclusivesDoToTheMonitor) {
+  for (uint32_t load : {0xc85f7c01u /* ldxr x1,[x0] */, 0x885ffc01u /* ldaxr w1,[x0] */, 0x485f7c01u /* ldxrh */,
+                        0x085ffc01u /* ldaxrb */, 0xc87f0801u /* ldxp x1,x2,[x0] */, 0x887f8801u /* ldaxp w1,w2,[x0] */})
+    EXPECT_EQ(exclusive_effect(load), ExclusiveEffect::Reserves) << std::hex << load;
+  for (uint32_t release : {0xc8027c01u /* stxr w2,x1,[x0] */, 0x8802fc01u /* stlxr w2,w1,[x0] */,
+                           0xc8230801u /* stxp w3,x1,x2,[x0] */, 0xd5033f5fu /* clrex */, 0xd503335fu /* clrex #3 */})
+    EXPECT_EQ(exclusive_effect(release), ExclusiveEffect::Releases) << std::hex << release;
+  for (uint32_t other : {0x88dffc01u /* ldar w1,[x0] */, 0x889ffc01u /* stlr w1,[x0] */, 0xf9400020u /* ldr */,
+                         insn::WFE, insn::SEVL, 0xd5033fbfu /* dmb sy */})
+    EXPECT_EQ(exclusive_effect(other), ExclusiveEffect::None) << std::hex << other;
+  const uint32_t atomic_add[] = {0x885ffc01, 0x11000421 /* add w1,w1,#1 */, 0x8802fc01, 0x35ffffa2 /* cbnz w2 */};
+  EXPECT_EQ(analyse_block(atomic_add).exclusive, ExclusiveEffect::Releases);
+  const uint32_t wait[] = {insn::SEVL, insn::WFE, 0x885ffc01, 0x35000001 /* cbnz w1 */};
+  EXPECT_EQ(analyse_block(wait).exclusive, ExclusiveEffect::Reserves);
+}
+
 // Catches: an FP/SIMD instruction missed (its lazy-switch trap would not fire) or an integer one
 // taken for FP (a spurious trap).
 TEST(BlockInfo, FindsTheFirstFpInstruction) {

@@ -249,6 +249,25 @@ TEST_F(UnicornFacts, ExclusiveStoreFailsAfterAnotherEngineWrote) {
   EXPECT_EQ(a.x(2), 1u) << "STXR succeeded after another writer";
 }
 
+// Catches: an engine whose exclusive monitor chemu cannot see. A load-exclusive leaves its virtual
+// address in the context (the machine wakes a WFE waiter when another core writes there); a
+// store-exclusive, failed or not, leaves none.
+TEST_F(UnicornFacts, ExclusiveMonitorAddressIsInTheContext) {
+  Engine a(ram);
+  uc_context* ctx = nullptr;
+  ASSERT_EQ(uc_context_alloc(a.uc, &ctx), UC_ERR_OK);
+  EXPECT_EQ(ucx::exclusive_address(a.uc, ctx), std::nullopt) << "a fresh engine holds a reservation";
+  put(0x1000, {LDXR_X1_X0, SVC_0, STXR_W2_X1_X0, SVC_0});
+  ucx::write_reg(a.uc, UC_ARM64_REG_X0, 0x3008);
+  a.run(0x1000);
+  EXPECT_EQ(ucx::exclusive_address(a.uc, ctx), 0x3008u);
+  put64(0x3008, 7);  // another core's store: the STXR fails, and still clears the monitor
+  a.run(a.pc());
+  EXPECT_EQ(a.x(2), 1u);
+  EXPECT_EQ(ucx::exclusive_address(a.uc, ctx), std::nullopt);
+  uc_context_free(ctx);
+}
+
 // Catches: the MRS/MSR hooks chemu's generic timer and MPIDR stand on: an MRS hook that returns 1
 // serves the value; an MSR hook sees the value written.
 TEST_F(UnicornFacts, SysregHooksServeMrsAndSeeMsr) {

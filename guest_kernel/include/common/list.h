@@ -37,6 +37,14 @@ public:
     }
 
     T* first() const { return empty() ? nullptr : owner(m_head.next); }
+    T* last() const { return empty() ? nullptr : owner(m_head.prev); }
+    // The item before `item` (linked here), or nullptr if it is the first.
+    T* before(const T* item) const {
+        const ListNode* p = (item->*Node).prev;
+        return p == &m_head ? nullptr : owner(p);
+    }
+    // Links item right after pos, or first when pos is nullptr.
+    void insert_after(T* pos, T* item) { insert_before(pos ? (pos->*Node).next : m_head.next, &(item->*Node)); }
     T* pop_front() {
         T* item = first();
         if (item) remove(item);

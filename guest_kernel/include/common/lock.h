@@ -1,6 +1,7 @@
 // Ticket spinlock and its RAII guard. The guard masks IRQs (saving DAIF) for as long as it holds
 // the lock, so an interrupt handler on the same CPU can never spin on a lock its own CPU holds.
-// LDAXR/STLXR only (no LSE on the A53): __atomic builtins compile to exclusives here.
+// LDAXR/STLXR only (no LSE on the A53): __atomic builtins compile to exclusives here. A waiter
+// sleeps in WFE until the unlocker's store clears its exclusive monitor (lock.cpp).
 #pragma once
 #include "common/types.h"
 
@@ -14,6 +15,9 @@ struct Spinlock {
     bool try_lock();  // takes it only if nobody holds or waits for it
     bool is_locked() const { return __atomic_load_n(&next, __ATOMIC_RELAXED) != __atomic_load_n(&owner, __ATOMIC_RELAXED); }
     bool is_locked_by_me() const;
+
+private:
+    void wait_for_turn(u32 ticket);  // in WFE until `owner` reaches the ticket
 };
 
 inline u64 arch_irq_save() {
