@@ -17,6 +17,7 @@ const BlockCache::Entry& BlockCache::insert(uint64_t va, uint32_t size, const Bl
   e.size = uint16_t(std::min(size, kMaxBytes));
   e.cycles = uint16_t(info.cycles);  // at most 1024 instructions x 12 cycles
   e.flags = info.flags();
+  e.communicates = info.communicates;
   return e;
 }
 

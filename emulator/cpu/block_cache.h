@@ -19,6 +19,7 @@ class BlockCache {
     uint16_t size = 0;    // bytes; the block holds size / 4 instructions
     uint16_t cycles = 0;
     uint8_t flags = 0;    // block_flag bits
+    bool communicates = false;  // BlockInfo::communicates (in the padding: the entry stays 16 bytes)
     uint32_t instructions() const { return size >> 2; }
   };
   // Longer blocks are analysed up to this many bytes and not cached (QEMU's hold at most 512

@@ -31,6 +31,7 @@ struct BlockInfo {
   bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
   int16_t first_undef = -1;  // index of the first instruction chemu makes UNDEFINED (is_chemu_undefined)
+  bool communicates = false;  // a store other cores synchronise on (is_communicating_store) or SEV: pct-comm's events
 
   uint8_t flags() const {
     using namespace block_flag;
@@ -43,6 +44,9 @@ struct BlockInfo {
 // FP/SIMD data processing, SIMD&FP loads and stores, and MRS/MSR of FPCR/FPSR: what CPACR_EL1.FPEN
 // and CPTR_ELx.TFP trap (Unicorn runs them regardless).
 bool is_fp_instruction(uint32_t word);
+// A store cores synchronise through: store-exclusive (STXR, STLXR, STXP, STLXP: taking a lock, an
+// atomic update) or store-release (STLR, STLLR: releasing one, publishing data). pct-comm counts them.
+bool is_communicating_store(uint32_t word);
 // Instructions Unicorn (QEMU 5.0) runs that the Cortex-A53, as QEMU 7.2 models it, does not have: chemu
 // raises UNDEFINED at them itself. MRS of S2_0_C0_C1_0, where QEMU 5.0 put MDCCSR_EL0 (it is op1 = 3).
 bool is_chemu_undefined(uint32_t word);

@@ -100,6 +100,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   exact_budget_ = exact;
   deadline_ = deadline;
   slice_instructions_ = 0;
+  slice_communications_ = 0;
   stop_.reset();
   apply_queued_maintenance();
   for (;;) {
@@ -146,6 +147,14 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   }
   flush_sev();
   return {slice_instructions_, *stop_};
+}
+
+// The block holding the event is counted already: a budget of what has run ends the slice at the
+// next block boundary, after the event (a device write's IPI included).
+void Core::communication_event() {
+  if (!count_communications_) return;
+  ++slice_communications_;
+  if (communication_limit_ && slice_communications_ >= communication_limit_) budget_ = std::min(budget_, slice_instructions_);
 }
 
 // With the instruction hook in, a stop requested in the middle of a block (an IC instruction, a device
@@ -219,6 +228,7 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   c.slice_instructions_ += b.instructions();
   c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
+  if (b.communicates && c.count_communications_) [[unlikely]] c.communication_event();
   c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
   c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
   c.block_ = {addr, addr + size};

@@ -125,6 +125,13 @@ class Core {
   // the spin, with the same instructions, cycles and registers. On unless turned off (--no-spin-skip).
   void set_spin_skip(bool on) { spin_skip_ = on; }
   uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
+  // pct-comm (sched/interleaver.h): count the events through which this core talks to the others
+  // (blocks with a store-exclusive, store-release or SEV; IPIs, told by the machine). A slice given
+  // a limit of n ends at the first block boundary after its n-th event. Off: nothing is counted.
+  void count_communications(bool on) { count_communications_ = on; }
+  void limit_communications(uint64_t n) { communication_limit_ = n; }  // for the next slice; 0: none
+  uint64_t slice_communications() const { return slice_communications_; }
+  void communication_event();
 
   // A debugger: told of instructions while observe_instructions is on (turned on between slices
   // only: the hook is compiled into translated code, which is dropped then), of data accesses while
@@ -250,6 +257,8 @@ class Core {
   uint8_t flags_seen_ = 0;
   uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
   SpinDetector spin_;
+  bool count_communications_ = false;
+  uint64_t communication_limit_ = 0, slice_communications_ = 0;
   unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET
   // What decides FP/SIMD traps (copied from the engine: Unicorn itself never traps FP/SIMD).
   static constexpr uint64_t kTfp = 1u << 10;  // CPTR_EL2/EL3.TFP
