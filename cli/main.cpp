@@ -222,8 +222,7 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
     fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
                machine.total_instructions(), machine.skipped_instructions());
   if (o.verbose && o.config.sched == chemu::SchedPolicy::PctComm)
-    fmt::print(stderr, "chemu: {} communication events (pct-comm's steps)
-", machine.communications());
+    fmt::print(stderr, "chemu: {} communication events (pct-comm's steps)\n", machine.communications());
   if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
   if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
   write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, report, screenshot);
