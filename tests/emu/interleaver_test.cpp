@@ -114,7 +114,9 @@ TEST(PctInterleaver, OverCommunicationsCountsEventsAndCutsAtTheChangePoint) {
     p.slice_ended(1);
     --left;
     s = p.next(kAll);
-    if (s.core == first) EXPECT_EQ(s.communication_limit, left);
+    if (s.core == first) {
+      EXPECT_EQ(s.communication_limit, left);
+    }
   }
   p.slice_ended(1);  // the change point's event: the leader drops below every other core
   int others = 0;
