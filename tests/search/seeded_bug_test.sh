@@ -6,7 +6,8 @@
 #   - the bundle's repro.sh must fail the same way (exit status and failure line);
 #   - with SEEDED_BUG_SHRINK=1, `chemu shrink` must cut the preemptions and the shrunk schedule fail
 #     on 10 replays out of 10. Off by default: a failing random schedule of the kernel has ~35,000
-#     slices, and shrink spent 2 min 40 s of CPU on it without finishing its first round (open).
+#     slices, and shrink spent 2 min 40 s of CPU in its own process on it and tried one candidate
+#     in 7 minutes (open).
 #   seeded_bug_test.sh CHEMU_BIN KERNEL_IMG SEEDS MAX_TIME SEARCH_OPTIONS...
 set -u
 chemu=$1 kernel=$2 seeds=$3 max_time=$4
