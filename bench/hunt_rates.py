@@ -7,7 +7,7 @@ seeded-bug kernel (build/guest/kernel-bug-*.img).
 Each (target, policy) pair is one `chemu search --seeds 0-(N-1) --bundles 0 --json FILE`; the count
 of failing seeds is read from its JSON lines, so the figures depend only on chemu and the images,
 never on the host (runs are deterministic). The kernels run with `--max-time 5` (a normal run ends
-after about 0.6 virtual seconds: more is a hang). Prints a table of failures per 100 seeds and the
+after 0.42 virtual seconds: more is a hang, or a run that pct starves). Prints a table of failures per 100 seeds and the
 host CPU time each search took (children's user + system).
 """
 import argparse
