@@ -77,12 +77,13 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--entry-el", config.entry_el, "exception level the cores start at: 3 (default for ELF, as QEMU), 2 (default for raw images), or 1")
       ->check(cli::whole_number(1, 3));
   app.add_option("--quantum", config.quantum, "instructions per round-robin slice")->check(cli::whole_number(1, kMaxQuantum));
-  app.add_option("--sched", o.sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities)")
-      ->check(CLI::IsMember({"rr", "random", "pct"}));
+  app.add_option("--sched", o.sched, "interleaving policy: rr (fixed quantum, in turn), random (seeded), pct (seeded priorities), "
+                 "pct-comm (pct with change points at communication events)")
+      ->check(CLI::IsMember({"rr", "random", "pct", "pct-comm"}));
   app.add_option("--seed", config.seed, "seed for --sched random/pct: another seed, another interleaving")
       ->check(cli::whole_number(0, UINT64_MAX));
   app.add_option("--pct-depth", config.pct_depth, "PCT bug depth d (d-1 priority change points)")->check(cli::whole_number(1, 64));
-  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices the change points are drawn from")
+  app.add_option("--pct-steps", config.pct_steps, "PCT: number of slices (pct-comm: communication events) the change points are drawn from")
       ->check(cli::whole_number(1, kMaxQuantum));
   app.add_option("--schedule-out", o.schedule_out, "write the schedule that ran (core, start cycle, instructions per slice) to FILE");
   app.add_option("--schedule-in", o.schedule_in, "replay a schedule written by --schedule-out (for this image, input and options)")
@@ -149,7 +150,10 @@ chemu::Schedule read_schedule(const std::string& path) {
 void configure(Options& o) {
   chemu::MachineConfig& config = o.config;
   config.boot = o.boot == "all" ? chemu::BootMode::All : o.boot == "spin-table" ? chemu::BootMode::SpinTable : chemu::BootMode::Auto;
-  config.sched = o.sched == "random" ? chemu::SchedPolicy::Random : o.sched == "pct" ? chemu::SchedPolicy::Pct : chemu::SchedPolicy::RoundRobin;
+  config.sched = o.sched == "random" ? chemu::SchedPolicy::Random
+                 : o.sched == "pct"    ? chemu::SchedPolicy::Pct
+                 : o.sched == "pct-comm" ? chemu::SchedPolicy::PctComm
+                                         : chemu::SchedPolicy::RoundRobin;
   config.record_schedule = !o.schedule_out.empty();
   config.spin_skip = !o.no_spin_skip;
   if (o.image.empty()) o.image = default_image();
@@ -217,6 +221,8 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   if (o.verbose)
     fmt::print(stderr, "chemu: {} instructions, {} of them charged without running (spinning at a fixed point)\n",
                machine.total_instructions(), machine.skipped_instructions());
+  if (o.verbose && o.config.sched == chemu::SchedPolicy::PctComm)
+    fmt::print(stderr, "chemu: {} communication events (pct-comm's steps)\n", machine.communications());
   if (!r.message.empty()) fmt::print(stderr, "chemu: {}\n", r.message);
   if (o.trace_hash) fmt::print(stderr, "trace-hash: {:016x}\n", machine.tracer().hash());
   write_outputs(machine, recorded_for(o, machine.image_hash(), chemu::fnv1a64(input)), schedule, report, screenshot);

@@ -29,7 +29,7 @@ int search_main(int argc, char** argv) {
   bool strict_mmio = false, allow_guest_errors = false;
   app.add_option("image", image, "kernel image (ELF or raw), as for chemu");
   app.add_option("--seeds", o.seeds_text, "seeds to run: ranges and lists, e.g. 0-999 or 1,5,9-12")->capture_default_str();
-  app.add_option("--sched", o.sched, "interleaving policy of every run")->check(CLI::IsMember({"rr", "random", "pct"}))->capture_default_str();
+  app.add_option("--sched", o.sched, "interleaving policy of every run")->check(CLI::IsMember({"rr", "random", "pct", "pct-comm"}))->capture_default_str();
   app.add_option("-j,--jobs", o.jobs, "worker processes (default: the host's cores)")->check(CLI::Range(1u, 4096u));
   app.add_option("--fail-on", o.criteria.fail_on, "a run fails when a console line contains TEXT (repeatable)")->allow_extra_args(false);
   app.add_option("--pass-on", o.criteria.pass_on, "a run fails unless some console line contains TEXT (repeatable)")->allow_extra_args(false);

@@ -17,7 +17,6 @@ const BlockCache::Entry& BlockCache::insert(uint64_t va, uint32_t size, const Bl
   e.size = uint16_t(std::min(size, kMaxBytes));
   e.cycles = uint16_t(info.cycles);  // at most 1024 instructions x 12 cycles
   e.flags = info.flags();
-  e.exclusive = info.exclusive;
   return e;
 }
 

@@ -89,6 +89,10 @@ bool only_reads_into_registers(uint32_t w) {
   return false;                                               // SIMD and FP, unallocated
 }
 
+// The load/store exclusive group (bits 29:24 = 001000) with L (bit 22) clear: the exclusive and
+// ordered stores. Register pairs and every size alike.
+bool is_communicating_store(uint32_t w) { return (w & 0x3f400000) == 0x08000000; }
+
 BlockInfo analyse_block(std::span<const uint32_t> words) {
   BlockInfo b;
   b.instructions = uint32_t(words.size());
@@ -103,6 +107,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.eret |= w == insn::ERET;
     b.only_reads &= only_reads_into_registers(w);
     if (const ExclusiveEffect e = exclusive_effect(w); e != ExclusiveEffect::None) b.exclusive = e;
+    b.communicates |= w == insn::SEV || is_communicating_store(w);
   }
   b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;

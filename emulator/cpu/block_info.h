@@ -17,12 +17,15 @@ constexpr uint32_t ERET = 0xd69f03e0, HLT_SEMIHOST = 0xd45e0000;  // HLT #0xF000
 // machine wakes a core waiting in WFE when another core clears its reservation (docs/timing.md).
 enum class ExclusiveEffect : uint8_t { None, Reserves, Releases };
 
-// The same facts as one byte, for the core's block cache (BlockInfo::flags()).
+// The same facts as bits, for the core's block cache (BlockInfo::flags()).
 namespace block_flag {
 constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
 constexpr uint8_t kMoreThanReads = 32;  // some instruction may do more than read memory into registers
 constexpr uint8_t kFp = 64;             // holds an FP/SIMD instruction (BlockInfo::first_fp says where)
 constexpr uint8_t kUndef = 128;         // holds an instruction chemu makes UNDEFINED (BlockInfo::first_undef)
+constexpr uint16_t kCommunicates = 512;   // BlockInfo::communicates (pct-comm's events)
+constexpr uint16_t kReserves = 1024;      // its last exclusive is a load-exclusive (BlockInfo::exclusive)
+constexpr uint16_t kReleases = 2048;      // its last exclusive is a store-exclusive or CLREX
 }  // namespace block_flag
 
 struct BlockInfo {
@@ -37,10 +40,14 @@ struct BlockInfo {
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
   int16_t first_undef = -1;  // index of the first instruction chemu makes UNDEFINED (is_chemu_undefined)
   ExclusiveEffect exclusive = ExclusiveEffect::None;  // of the block's last exclusive instruction
+  bool communicates = false;  // a store other cores synchronise on (is_communicating_store) or SEV: pct-comm's events
 
-  uint8_t flags() const {
+  uint16_t flags() const {
     using namespace block_flag;
-    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
+    const uint16_t monitor = exclusive == ExclusiveEffect::Reserves   ? kReserves
+                             : exclusive == ExclusiveEffect::Releases ? kReleases
+                                                                      : 0;
+    return uint16_t(monitor | (communicates ? kCommunicates : 0) | (wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
                    (ends_in_wfi ? kEndsInWfi : 0) | (only_reads ? 0 : kMoreThanReads) | (first_fp >= 0 ? kFp : 0) |
                    (first_undef >= 0 ? kUndef : 0));
   }
@@ -49,6 +56,9 @@ struct BlockInfo {
 // FP/SIMD data processing, SIMD&FP loads and stores, and MRS/MSR of FPCR/FPSR: what CPACR_EL1.FPEN
 // and CPTR_ELx.TFP trap (Unicorn runs them regardless).
 bool is_fp_instruction(uint32_t word);
+// A store cores synchronise through: store-exclusive (STXR, STLXR, STXP, STLXP: taking a lock, an
+// atomic update) or store-release (STLR, STLLR: releasing one, publishing data). pct-comm counts them.
+bool is_communicating_store(uint32_t word);
 // Instructions Unicorn (QEMU 5.0) runs that the Cortex-A53, as QEMU 7.2 models it, does not have: chemu
 // raises UNDEFINED at them itself. MRS of S2_0_C0_C1_0, where QEMU 5.0 put MDCCSR_EL0 (it is op1 = 3).
 bool is_chemu_undefined(uint32_t word);

@@ -100,6 +100,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   exact_budget_ = exact;
   deadline_ = deadline;
   slice_instructions_ = 0;
+  slice_communications_ = 0;
   stop_.reset();
   apply_queued_maintenance();
   for (;;) {
@@ -146,6 +147,14 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   }
   flush_sev();
   return {slice_instructions_, *stop_};
+}
+
+// The block holding the event is counted already: a budget of what has run ends the slice at the
+// next block boundary, after the event (a device write's IPI included).
+void Core::communication_event() {
+  if (!count_communications_) return;
+  ++slice_communications_;
+  if (communication_limit_ && slice_communications_ >= communication_limit_) budget_ = std::min(budget_, slice_instructions_);
 }
 
 // With the instruction hook in, a stop requested in the middle of a block (an IC instruction, a device
@@ -216,10 +225,11 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     return;
   }
   if ((b.flags & (kWfe | kSevl)) && !c.pass_wfe(b.flags)) [[unlikely]] return c.pin_pc(addr);
-  if (b.exclusive != ExclusiveEffect::None) c.slice_exclusive_ = b.exclusive;
+  if (b.flags & (kReserves | kReleases)) c.slice_exclusive_ = (b.flags & kReserves) ? ExclusiveEffect::Reserves : ExclusiveEffect::Releases;
   c.slice_instructions_ += b.instructions();
   c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
+  if ((b.flags & kCommunicates) && c.count_communications_) [[unlikely]] c.communication_event();
   c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
   c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
   c.block_ = {addr, addr + size};
@@ -247,7 +257,7 @@ void Core::settle_previous_block(uint64_t addr) {
 
 // SEVL sets the event register; WFE then consumes it and falls through, or (none set) the core
 // sleeps before the block: WFE may sleep early. False when the core sleeps.
-bool Core::pass_wfe(uint8_t flags) {
+bool Core::pass_wfe(uint16_t flags) {
   if (flags & block_flag::kSevl) event_ = true;
   if (!(flags & block_flag::kWfe)) return true;
   if (!event_) return stop(StopReason::Wfe), false;

@@ -134,6 +134,13 @@ class Core {
   // the spin, with the same instructions, cycles and registers. On unless turned off (--no-spin-skip).
   void set_spin_skip(bool on) { spin_skip_ = on; }
   uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
+  // pct-comm (sched/interleaver.h): count the events through which this core talks to the others
+  // (blocks with a store-exclusive, store-release or SEV; IPIs, told by the machine). A slice given
+  // a limit of n ends at the first block boundary after its n-th event. Off: nothing is counted.
+  void count_communications(bool on) { count_communications_ = on; }
+  void limit_communications(uint64_t n) { communication_limit_ = n; }  // for the next slice; 0: none
+  uint64_t slice_communications() const { return slice_communications_; }
+  void communication_event();
 
   // A debugger: told of instructions while observe_instructions is on (turned on between slices
   // only: the hook is compiled into translated code, which is dropped then), of data accesses while
@@ -179,7 +186,7 @@ class Core {
   void cut_at_budget(uint64_t addr);
   void take_undefined(uint64_t at);
   void settle_previous_block(uint64_t addr);
-  bool pass_wfe(uint8_t flags);
+  bool pass_wfe(uint16_t flags);
   struct Reservation {
     uint64_t granule;                      // physical, 64-byte aligned
     std::array<uint8_t, kGranule> bytes;   // as they were when the reservation was taken or last settled
@@ -263,9 +270,11 @@ class Core {
   // mark had, and the device accesses and exceptions it compares.
   bool spin_skip_ = true;
   uint64_t last_block_ = 0;
-  uint8_t flags_seen_ = 0;
+  uint16_t flags_seen_ = 0;
   uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
   SpinDetector spin_;
+  bool count_communications_ = false;
+  uint64_t communication_limit_ = 0, slice_communications_ = 0;
   unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET
   // What decides FP/SIMD traps (copied from the engine: Unicorn itself never traps FP/SIMD).
   static constexpr uint64_t kTfp = 1u << 10;  // CPTR_EL2/EL3.TFP

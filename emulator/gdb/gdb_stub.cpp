@@ -315,7 +315,7 @@ std::string GdbStub::thread_info(int core) const {
 std::string GdbStub::monitor(const std::string& command) const {
   const MachineConfig& cfg = machine_.config();
   if (command == "state" || command == "info") {
-    const char* sched = !cfg.replay.empty() ? "replay" : cfg.sched == SchedPolicy::Random ? "random" : cfg.sched == SchedPolicy::Pct ? "pct" : "rr";
+    const char* sched = !cfg.replay.empty() ? "replay" : cfg.sched == SchedPolicy::Random ? "random" : cfg.sched == SchedPolicy::Pct ? "pct" : cfg.sched == SchedPolicy::PctComm ? "pct-comm" : "rr";
     std::string s = fmt::format("slice {} (slices run so far), {} instructions in all; sched {} seed {} quantum {}\n", machine_.slices(),
                                 machine_.total_instructions(), sched, cfg.seed, cfg.quantum);
     for (int i = 0; i < kNumCores; ++i) {

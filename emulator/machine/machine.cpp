@@ -14,6 +14,7 @@ std::unique_ptr<Interleaver> make_interleaver(const MachineConfig& c) {
   switch (c.sched) {
     case SchedPolicy::Random: return std::make_unique<RandomInterleaver>(c.seed, c.quantum);
     case SchedPolicy::Pct: return std::make_unique<PctInterleaver>(c.seed, c.quantum, c.pct_depth, c.pct_steps);
+    case SchedPolicy::PctComm: return std::make_unique<PctInterleaver>(c.seed, c.quantum, c.pct_depth, c.pct_steps, true);
     case SchedPolicy::RoundRobin: break;
   }
   return std::make_unique<RoundRobin>(c.quantum);
@@ -46,12 +47,14 @@ Machine::Machine(const MachineConfig& config)
   for (int i = 0; i < kNumCores; ++i) {
     cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
     cores_[size_t(i)]->set_spin_skip(config.spin_skip);
+    cores_[size_t(i)]->count_communications(config.sched == SchedPolicy::PctComm);
   }
   interleaver_ = make_interleaver(config_);
   // PL011 lines keep their original form (`uart "text"`); mini UART lines say so (`uart mini "text"`).
   console_.set_line_listener([this](int core, std::string_view line, UartPort port) { on_console_line(core, line, port); });
   local_intc_.set_mailbox_listener([this](int from, int to, int mbox, uint32_t bits) {
     tracer_.emit(from, cores_[size_t(from)]->cycles(), EventKind::MailboxWrite, "to=core{} mailbox={} bits={:#x}", to, mbox, bits);
+    cores_[size_t(from)]->communication_event();  // an IPI: counted under pct-comm only
   });
 }
 
@@ -95,7 +98,7 @@ void Machine::boot(const LoadedImage& image) {
 Runnable Machine::runnable() const {
   Runnable r{};
   for (int i = 0; i < kNumCores; ++i) r[size_t(i)] = cores_[size_t(i)]->state() == CoreState::Running;
-  if (config_.sched == SchedPolicy::Pct || !config_.replay.empty()) return r;
+  if (config_.sched == SchedPolicy::Pct || config_.sched == SchedPolicy::PctComm || !config_.replay.empty()) return r;
   const uint64_t slowest = running_time(), max_skew = 2 * config_.quantum;
   for (int i = 0; i < kNumCores; ++i)
     if (r[size_t(i)] && cores_[size_t(i)]->cycles() > slowest + max_skew) r[size_t(i)] = false;
@@ -198,9 +201,12 @@ RunResult Machine::run() {
     const uint64_t left = config_.max_instructions ? config_.max_instructions - total_instructions_ : ~0ull;
     const uint64_t budget = std::min(s.budget, left);
     const uint64_t start = c.cycles(), skipped = c.skipped_instructions();
+    c.limit_communications(s.communication_limit);
     tracer_.emit(c.id(), start, EventKind::SliceStart);  // no budget: a replay gives other budgets, same run
     const Core::SliceResult res = c.run(budget, deadline(c).value_or(~0ull), budget == left);
     total_instructions_ += res.instructions;
+    communications_ += c.slice_communications();
+    interleaver_->slice_ended(c.slice_communications());
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
     clear_exclusive_monitors(c);

@@ -31,7 +31,7 @@
 namespace chemu {
 
 enum class BootMode { Auto, SpinTable, All };
-enum class SchedPolicy { RoundRobin, Random, Pct };
+enum class SchedPolicy { RoundRobin, Random, Pct, PctComm };
 
 struct MachineConfig {
   BootMode boot = BootMode::Auto;  // Auto: All for ELF images, SpinTable for raw ones (as QEMU does)
@@ -40,7 +40,7 @@ struct MachineConfig {
   uint64_t seed = 0;
   uint64_t quantum = 20000;        // instructions per slice (the mean for `random`)
   unsigned pct_depth = 3;          // PCT: d (d - 1 priority change points)
-  uint64_t pct_steps = 20000;      // PCT: slices over which change points are drawn
+  uint64_t pct_steps = 20000;      // PCT: slices (pct-comm: communication events) over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
   uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
@@ -107,6 +107,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   const ChcoreModel* kernel_model() const { return model_.get(); }
   uint64_t total_instructions() const { return total_instructions_; }
   uint64_t skipped_instructions() const;  // of those, charged by the spin skip without running
+  uint64_t communications() const { return communications_; }  // pct-comm's events so far (0 under other policies)
   uint64_t image_hash() const { return image_hash_; }  // of the loaded image's bytes
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
@@ -168,6 +169,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;
   uint64_t slices_ = 0;
+  uint64_t communications_ = 0;
   MachineDebugger* debugger_ = nullptr;
   std::vector<ScheduleEntry> schedule_;
   std::array<uint32_t, kNumCores> irq_lines_{};  // last sampled IRQ sources per core, for irq-raise events

@@ -23,8 +23,8 @@ Slice RandomInterleaver::next(const Runnable& runnable) {
   return {core, lo + rng_.below(hi - lo + 1)};
 }
 
-PctInterleaver::PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps)
-    : rng_(seed), quantum_(quantum) {
+PctInterleaver::PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps, bool over_communications)
+    : rng_(seed), quantum_(quantum), over_communications_(over_communications) {
   // Initial priorities: a random permutation of depth .. depth + kNumCores - 1.
   std::array<uint64_t, kNumCores> p;
   for (int i = 0; i < kNumCores; ++i) p[size_t(i)] = depth + uint64_t(i);
@@ -35,7 +35,7 @@ PctInterleaver::PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, 
 }
 
 Slice PctInterleaver::next(const Runnable& runnable) {
-  ++step_;
+  if (!over_communications_) ++step_;
   auto top = [&] {
     int best = -1;
     for (int c = 0; c < kNumCores; ++c)
@@ -51,7 +51,9 @@ Slice PctInterleaver::next(const Runnable& runnable) {
       longest = c;
   if (longest >= 0) core = longest;
   for (int c = 0; c < kNumCores; ++c) waited_[size_t(c)] = runnable[size_t(c)] && c != core ? waited_[size_t(c)] + 1 : 0;
-  return {core, quantum_};
+  Slice s{core, quantum_};
+  if (over_communications_ && next_change_ < change_points_.size()) s.communication_limit = change_points_[next_change_] - step_;
+  return s;
 }
 
 Slice ReplayInterleaver::next(const Runnable& runnable) {

@@ -21,6 +21,7 @@ struct Slice {
   int core;
   uint64_t budget;  // instructions
   std::optional<uint64_t> start_cycle = std::nullopt;  // a replay: the core's cycle counter must read this
+  uint64_t communication_limit = 0;  // pct-comm: end the slice right after this many communication events
 };
 
 class Interleaver {
@@ -28,6 +29,8 @@ class Interleaver {
   virtual ~Interleaver() = default;
   // Precondition: at least one core is runnable.
   virtual Slice next(const Runnable& runnable) = 0;
+  // The slice just run had this many communication events (counted only under pct-comm).
+  virtual void slice_ended(uint64_t /*communications*/) {}
 };
 
 // `rr`: fixed quantum, cores in turn.
@@ -60,14 +63,24 @@ class RandomInterleaver final : public Interleaver {
 // running is a core stalled, which a real chip bounds. So no runnable core waits more than
 // kMaxWaitBound slices: once one has waited kMaxWait slices in a row, the core that has waited longest
 // runs one slice (the lowest-numbered on a tie). At most kNumCores - 1 cores can be due before it.
+//
+// `pct-comm` (over_communications): the steps are communication events (Core::communication_event:
+// lock and atomic stores, store-release, SEV, IPIs) instead of slices, and the slice in which the
+// next change point's event happens ends right after it. A bug of depth d then needs its d-1
+// preemptions right after d-1 of the k events where cores talk, which PCT finds with probability at
+// least 1/(n k^(d-1)) for k events, not for the (many more) instruction positions.
 class PctInterleaver final : public Interleaver {
  public:
-  PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps);
+  PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps, bool over_communications = false);
   Slice next(const Runnable& runnable) override;
+  void slice_ended(uint64_t communications) override {
+    if (over_communications_) step_ += communications;
+  }
 
  private:
   Rng rng_;
   uint64_t quantum_;
+  bool over_communications_;
   std::array<uint64_t, kNumCores> priority_{};
   std::vector<uint64_t> change_points_;  // sorted step numbers
   uint64_t step_ = 0;

@@ -51,7 +51,9 @@ int rr_sched_init() {
 
 // Appends t to cpuid's queue. Caller holds that queue's lock.
 int __rr_sched_enqueue(thread* t, u32 cpuid) {
+#if !CHEMU_BUG_RQ_UNLOCKED
     BUG_ON(!rr_ready_queue_meta[cpuid].queue_lock.is_locked_by_me());
+#endif
     rr_ready_queue_meta[cpuid].queue_head.push_back(t);
     rr_ready_queue_meta[cpuid].queue_len++;
     return 0;
@@ -62,12 +64,20 @@ int rr_sched_enqueue(thread* t) {
     if (is_idle(t)) return 0;  // idle threads live outside the queues
     if (t->thread_ctx->state == TS_READY) return -EINVAL;
     const u32 cpuid = choose_cpu(t);
+#if CHEMU_BUG_RQ_UNLOCKED
+    // Seeded bug (kernel-bug-rq-unlocked.img): "appending to a list is three stores, no lock needed".
+    // The owner CPU dequeues (and other CPUs enqueue) under the lock meanwhile: the list breaks.
+    t->thread_ctx->state = TS_READY;
+    t->thread_ctx->cpuid = cpuid;
+    __rr_sched_enqueue(t, cpuid);
+#else
     {
         SpinGuard guard(rr_ready_queue_meta[cpuid].queue_lock);
         t->thread_ctx->state = TS_READY;
         t->thread_ctx->cpuid = cpuid;
         __rr_sched_enqueue(t, cpuid);
     }
+#endif
     if (cpuid != smp_get_cpu_id()) plat_send_ipi(cpuid);  // wake it if idle
     return 0;
 }

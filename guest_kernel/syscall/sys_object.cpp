@@ -55,6 +55,20 @@ long sys_create_thread(u64 pc, u64 sp, u64 arg, u64 affinity) {
     s32 aff;
     if (!as_affinity(affinity, &aff)) return -EINVAL;
     if (pc >= USER_SPACE_END || sp >= USER_SPACE_END || (sp & 15)) return -EINVAL;
+#if CHEMU_BUG_ENQUEUE_BEFORE_CTX
+    // Seeded bug (kernel-bug-enqueue-before-ctx.img): the thread is queued first "so it starts
+    // sooner", its entry point, stack and argument written just after. Its CPU may pick it up in
+    // between (the IPI is sent from sched_enqueue) and enter user mode at address 0: the process dies.
+    thread* t = create_user_thread(self_group(), 0, 0, 0, TYPE_USER, aff);
+    if (!t) return -ENOMEM;
+    sched_enqueue(t);
+    t->thread_ctx->ec->elr = pc;
+    t->thread_ctx->ec->sp = sp;
+    t->thread_ctx->ec->x[0] = arg;
+    const cap_t cap = cap_alloc(self_group(), t);
+    obj_put(t);
+    return cap;
+#else
     thread* t = create_user_thread(self_group(), pc, sp, arg, TYPE_USER, aff);
     if (!t) return -ENOMEM;
     const cap_t cap = cap_alloc(self_group(), t);
@@ -64,6 +78,7 @@ long sys_create_thread(u64 pc, u64 sp, u64 arg, u64 affinity) {
         sched_enqueue(t);
     obj_put(t);
     return cap;
+#endif
 }
 
 long sys_revoke_cap(u64 v) {

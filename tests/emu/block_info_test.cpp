@@ -125,6 +125,25 @@ TEST(OnlyReadsIntoRegisters, LoadsComputationAndBranchesOnly) {
   for (uint32_t w : more) EXPECT_FALSE(only_reads_into_registers(w)) << std::hex << w;
 }
 
+// Catches: pct-comm missing a lock's store (its change points then never land where cores talk), or
+// counting every load or plain store (then they land anywhere, as plain pct's do).
+TEST(CommunicatingStore, ExclusiveAndReleaseStoresOnly) {
+  const uint32_t talk[] = {
+      0xc8027c20, 0x88027c20, 0xc802fc20, 0xc8220c20,  // stxr w2,x0,[x1]; stxr w2,w0; stlxr; stxp
+      0x889ffe81, 0xc89ffc20, 0x089ffc20, 0x889f7c20,  // stlr w1,[x20]; stlr x0; stlrb; stllr
+  };
+  for (uint32_t w : talk) EXPECT_TRUE(is_communicating_store(w)) << std::hex << w;
+  const uint32_t quiet[] = {
+      0xc85f7c20, 0x885ffc20, 0x88dffe81, 0xc87f0c20,  // ldxr; ldaxr; ldar; ldxp
+      0xf9000020, 0xa9bf07e0, 0xf9400020, 0x8b020020,  // str; stp; ldr; add
+      0xf8200041, insn::SEV, insn::WFE, 0xd5033bbf,    // ldadd (LSE); sev and wfe (the block flag's); dmb ish
+  };
+  for (uint32_t w : quiet) EXPECT_FALSE(is_communicating_store(w)) << std::hex << w;
+  EXPECT_TRUE(analyse_block(std::vector<uint32_t>{0xd503201f, insn::SEV}).communicates);
+  EXPECT_TRUE(analyse_block(std::vector<uint32_t>{0xc85f7c20, 0xc8027c20, 0x35ffffc2}).communicates);  // a lock's loop
+  EXPECT_FALSE(analyse_block(std::vector<uint32_t>{0xf9000020, 0xf9400020, 0xd65f03c0}).communicates);
+}
+
 // Catches: a block flagged as effect-free because only its first or last instruction was looked at.
 TEST(BlockInfo, OneStoreMakesABlockMoreThanReads) {
   const uint32_t spin[] = {0x88dffe81, 0x34ffffe1};  // ldar w1, [x20]; cbz w1, .-4

@@ -94,6 +94,43 @@ TEST(PctInterleaver, ChangePointsDemoteTheRunningCore) {
   EXPECT_NE(firsts.front(), firsts.back());  // after both change points another core leads
 }
 
+// Catches: pct-comm counting slices instead of communication events, or not ending the slice at the
+// change point's event (the preemption would land anywhere in the slice, as plain pct's does).
+TEST(PctInterleaver, OverCommunicationsCountsEventsAndCutsAtTheChangePoint) {
+  PctInterleaver p(5, 100, /*depth=*/2, /*steps=*/50, /*over_communications=*/true);  // one change point in 1..50
+  Slice s = p.next(kAll);
+  const int first = s.core;
+  const uint64_t at = s.communication_limit;  // events until the change point
+  ASSERT_GE(at, 1u);
+  ASSERT_LE(at, 50u);
+  for (int i = 0; i < 10; ++i) {  // slices without events: no step passes, the limit stays
+    p.slice_ended(0);
+    s = p.next(kAll);
+    if (s.core != first) continue;  // the waiting bound let another core run
+    EXPECT_EQ(s.communication_limit, at);
+  }
+  uint64_t left = at;
+  while (left > 1) {  // events one by one up to just before the change point: the leader keeps running
+    p.slice_ended(1);
+    --left;
+    s = p.next(kAll);
+    if (s.core == first) {
+      EXPECT_EQ(s.communication_limit, left);
+    }
+  }
+  p.slice_ended(1);  // the change point's event: the leader drops below every other core
+  int others = 0;
+  for (int i = 0; i < 20; ++i) {
+    s = p.next(kAll);
+    others += s.core != first;
+    EXPECT_EQ(s.communication_limit, 0u);  // no change point left
+    p.slice_ended(3);
+  }
+  EXPECT_EQ(others, 20);
+  PctInterleaver plain(5, 100, 2, 50);
+  EXPECT_EQ(plain.next(kAll).communication_limit, 0u);  // plain pct never cuts at events
+}
+
 // Catches: a replay that quietly diverges instead of reporting it.
 TEST(ReplayInterleaver, FollowsTheRecordAndReportsDivergence) {
   ReplayInterleaver r({{2, 0, 50}, {0, 0, 70}});
