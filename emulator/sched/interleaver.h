@@ -28,6 +28,8 @@ class Interleaver {
   virtual ~Interleaver() = default;
   // Precondition: at least one core is runnable.
   virtual Slice next(const Runnable& runnable) = 0;
+  // A copy at the same position, drawing the same slices from here on (machine snapshots).
+  virtual std::unique_ptr<Interleaver> clone() const = 0;
 };
 
 // `rr`: fixed quantum, cores in turn.
@@ -36,6 +38,7 @@ class RoundRobin final : public Interleaver {
   // `last`: the core taken to have run last (the first slice goes to the next runnable one after it).
   explicit RoundRobin(uint64_t quantum, int last = kNumCores - 1) : quantum_(quantum), last_(last) {}
   Slice next(const Runnable& runnable) override;
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<RoundRobin>(*this); }
 
  private:
   uint64_t quantum_;
@@ -47,6 +50,7 @@ class RandomInterleaver final : public Interleaver {
  public:
   RandomInterleaver(uint64_t seed, uint64_t quantum) : rng_(seed), quantum_(quantum) {}
   Slice next(const Runnable& runnable) override;
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<RandomInterleaver>(*this); }
 
  private:
   Rng rng_;
@@ -64,6 +68,7 @@ class PctInterleaver final : public Interleaver {
  public:
   PctInterleaver(uint64_t seed, uint64_t quantum, unsigned depth, uint64_t steps);
   Slice next(const Runnable& runnable) override;
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<PctInterleaver>(*this); }
 
  private:
   Rng rng_;
@@ -106,6 +111,7 @@ class ReplayInterleaver final : public Interleaver {
   ReplayInterleaver(std::vector<ScheduleEntry> entries, uint64_t quantum)
       : entries_(std::move(entries)), lenient_(true), quantum_(quantum) {}
   Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch when strict
+  std::unique_ptr<Interleaver> clone() const override;
 
  private:
   std::vector<ScheduleEntry> entries_;
