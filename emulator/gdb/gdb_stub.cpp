@@ -48,6 +48,7 @@ void GdbStub::attached(int core) {
 // Ctrl-C. Every core is between instructions here; the one that just ran is reported.
 void GdbStub::slice_ended(int core) {
   if (ended_) return;
+  if (unhook_at_slice_end_) unhook();
   if (travel_ == Travel::Abandon) {  // the slice a restore was waiting for has ended
     restore(travel_checkpoint_);
     travel_ = after_abandon_;
@@ -144,10 +145,18 @@ std::string GdbStub::stop_reply() const {
 void GdbStub::detach() {
   breakpoints_.clear();
   watchpoints_.clear();
-  for (int i = 0; i < kNumCores; ++i) machine_.core(i).watch_memory(false), machine_.core(i).observe_instructions(false);
+  // Deleting a hook of the engine whose hook holds the thread derails it (the guest jumps to a
+  // wrong PC): inside a hook, the hooks go at the end of the slice.
+  if (in_hook_ >= 0) unhook_at_slice_end_ = true;
+  else unhook();
   step_core_ = -1;
   resume_all_ = true;
   update_armed();
+}
+
+void GdbStub::unhook() {
+  unhook_at_slice_end_ = false;
+  for (int i = 0; i < kNumCores; ++i) machine_.core(i).watch_memory(false), machine_.core(i).observe_instructions(false);
 }
 
 uint64_t GdbStub::pc_of(int core) const {

@@ -80,6 +80,7 @@ class GdbStub final : public MachineDebugger {
   std::string thread_info(int core) const;
   uint64_t pc_of(int core) const;
   void detach();
+  void unhook();
   void update_armed();
   bool eligible(int core) const { return resume_all_ || core == step_core_; }
   std::optional<int> thread_core(std::string_view id) const;  // gdb thread id -> core (-1: all)
@@ -145,6 +146,7 @@ class GdbStub final : public MachineDebugger {
   std::optional<uint64_t> step_skip_;  // its next instruction hook is at this PC: that instruction is the step
   bool resume_all_ = true;             // all cores resumed (else only step_core_'s stops count)
   bool ended_ = false;
+  bool unhook_at_slice_end_ = false;  // detached inside a hook: the cores' hooks go between slices
 };
 
 }  // namespace chemu::gdb
