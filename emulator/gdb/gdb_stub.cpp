@@ -363,6 +363,9 @@ std::string GdbStub::monitor(const std::string& command) const {
     const char* sched = !cfg.replay.empty() ? "replay" : cfg.sched == SchedPolicy::Random ? "random" : cfg.sched == SchedPolicy::Pct ? "pct" : "rr";
     std::string s = fmt::format("slice {} (slices run so far), {} instructions in all; sched {} seed {} quantum {}\n", machine_.slices(),
                                 machine_.total_instructions(), sched, cfg.seed, cfg.quantum);
+    size_t kept = 0;
+    for (size_t i = 0; i < machine_.snapshot_count(); ++i) kept += machine_.snapshot_bytes(i);
+    s += fmt::format("reverse execution: {} snapshots (every {} instructions), {} KiB kept\n", checkpoints_.size(), snapshot_interval_, kept / 1024);
     for (int i = 0; i < kNumCores; ++i) {
       const Core& c = machine_.core(i);
       s += fmt::format("core {}: {:<10} EL{} pc={:#x} cycles={} instructions={}\n", i, core_state_name(c.state()), c.el(), pc_of(i),
