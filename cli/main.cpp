@@ -66,6 +66,7 @@ struct Options {
   bool trace_hash = false, verbose = false, no_spin_skip = false;
   int gdb_port = -1;  // -1: no gdb stub
   bool gdb_1234 = false, gdb_wait = false;
+  uint64_t snapshot_interval = chemu::gdb::GdbStub::kDefaultSnapshotInterval;
   chemu::MachineConfig config;
 };
 
@@ -106,6 +107,9 @@ void add_options(CLI::App& app, Options& o) {
       ->check(cli::whole_number(0, 65535));
   app.add_flag("-s", o.gdb_1234, "--gdb 1234 (as QEMU)");
   app.add_flag("-S", o.gdb_wait, "wait for gdb before the first instruction (as QEMU; on port 1234 unless --gdb says otherwise)");
+  app.add_option("--snapshot-interval", o.snapshot_interval,
+                 "with gdb: a machine snapshot every N instructions, for reverse execution (0: none)")
+      ->check(cli::whole_number(0, 1ull << 40));
   app.add_option("--report", o.report, "at exit, write each core's state, symbolized PC and the code around it (disassembled) to FILE");
 }
 
@@ -195,7 +199,7 @@ std::unique_ptr<chemu::gdb::GdbStub> start_gdb(Options& o, chemu::Machine& machi
   if (o.gdb_port < 0) return nullptr;
   std::unique_ptr<chemu::gdb::GdbStub> gdb;
   try {
-    gdb = std::make_unique<chemu::gdb::GdbStub>(machine, o.gdb_port, o.gdb_wait);
+    gdb = std::make_unique<chemu::gdb::GdbStub>(machine, o.gdb_port, o.gdb_wait, o.snapshot_interval);
   } catch (const std::runtime_error& e) {
     throw chemu::InputError(e.what());
   }

@@ -675,6 +675,9 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
     c.trace(EventKind::Maintenance, "tlbi op1={} crm={} op2={}", r.op1, r.crm, r.op2);
     c.host_.tlb_maintenance(c.id_);
   }
+  if (c.journal_ && r == Sysreg{1, 3, 7, 4, 1}) {  // DC ZVA zeroes a line without a store the write hook sees
+    if (const std::optional<uint64_t> pa = c.translate(cp->val & ~63ull)) c.journal_->before_write(*pa, 64);
+  }
   if (is_ic_maintenance(r)) {
     c.trace(EventKind::Maintenance, "ic op1={} crm={} op2={} x={:#x}", r.op1, r.crm, r.op2, cp->val);
     c.clear_block_cache();

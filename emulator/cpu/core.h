@@ -10,6 +10,8 @@
 #include <vector>
 #include <string>
 #include <string_view>
+#include <memory>
+#include <tuple>
 
 #include <unicorn/unicorn.h>
 
@@ -24,6 +26,7 @@
 #include "guest/kernel_observer.h"
 #include "guest/symbols.h"
 #include "machine/guest_ram.h"
+#include "machine/ram_journal.h"
 #include "trace/tracer.h"
 
 namespace chemu {
@@ -152,6 +155,27 @@ class Core {
   void read_vreg(int i, uint8_t out[16]) const;
   void write_vreg(int i, const uint8_t in[16]);
 
+  // Snapshots (Machine::take_snapshot), between slices only. The engine's CPU state is a uc_context
+  // (registers, system registers, PSTATE, the exclusive monitor); everything chemu keeps beside the
+  // engine is in fields(). Restoring drops the engine's TLB, its translations of `rewritten` pages
+  // (RAM the journal put back) and the block cache, which may describe code that is gone.
+  struct ContextFree {
+    void operator()(uc_context* c) const { uc_context_free(c); }
+  };
+  using EngineContext = std::unique_ptr<uc_context, ContextFree>;
+  EngineContext save_engine() const;
+  void restore_engine(uc_context* saved, const std::vector<uint64_t>& rewritten);
+  auto fields() {
+    return std::tie(state_, timer_, cycles_, instructions_, slice_instructions_, budget_, deadline_, stop_, event_,
+                    entered_exception_, after_block_, flush_tlb_, invalidate_all_code_, stepped_past_, own_code_stale_,
+                    stale_code_pages_, wfi_resume_pc_, last_block_, flags_seen_, device_accesses_, exceptions_,
+                    skipped_instructions_, spin_, kernel_faults_, fp_regs_, pmu_extra_, debug_regs_, trap_at_,
+                    exact_budget_, cut_at_, running_until_, block_, counted_tail_, slice_exclusive_, reservation_,
+                    communication_limit_, slice_communications_);
+  }
+  // Every guest store to RAM is told to `journal` before it happens (nullptr: stop telling).
+  void track_writes(RamJournal* journal);
+
   // Guest memory through this core's current translation (nullopt if unmapped or not RAM).
   std::optional<uint64_t> translate(uint64_t va) const;
   std::optional<uint32_t> read_u32(uint64_t va) const;
@@ -160,6 +184,7 @@ class Core {
  private:
   static void on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
   static bool on_data(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void* self);
+  static bool on_ram_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void* self);
   static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
   static void on_intr(uc_engine* uc, uint32_t intno, void* self);
   static uint32_t on_mrs(uc_engine* uc, uc_arm64_reg reg, const uc_arm64_cp_reg* cp, void* self);
@@ -293,6 +318,8 @@ class Core {
   void pin_pc(uint64_t block_start);
   void note_stop_inside_block();
   std::optional<uc_hook> code_hook_, data_hook_;  // while the observer looks
+  RamJournal* journal_ = nullptr;                 // track_writes
+  std::optional<uc_hook> journal_hook_;
 };
 
 }  // namespace chemu

@@ -125,6 +125,19 @@ void invalidate_code(uc_engine* uc, uint64_t pa, uint64_t len) {
   check(uc_ctl_remove_cache(uc, pa, pa + len), "invalidate translated code");
   if (mmu_on) write_sysreg(uc, sysreg::SCTLR_EL1, sctlr), flush_tlb(uc);
 }
+void invalidate_code_pages(uc_engine* uc, const std::vector<uint64_t>& pages, uint64_t page_size) {
+  if (pages.empty()) return;
+  const uint64_t sctlr = read_sysreg(uc, sysreg::SCTLR_EL1);
+  const bool mmu_on = sctlr & 1;
+  if (mmu_on) write_sysreg(uc, sysreg::SCTLR_EL1, sctlr & ~1ull), flush_tlb(uc);
+  for (size_t i = 0; i < pages.size();) {
+    size_t j = i + 1;
+    while (j < pages.size() && pages[j] == pages[j - 1] + page_size) ++j;
+    check(uc_ctl_remove_cache(uc, pages[i], pages[j - 1] + page_size), "invalidate translated code");
+    i = j;
+  }
+  if (mmu_on) write_sysreg(uc, sysreg::SCTLR_EL1, sctlr), flush_tlb(uc);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The self-check: a probe program on a scratch engine with 2 MiB of RAM.

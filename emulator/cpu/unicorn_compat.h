@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <unicorn/unicorn.h>
 
 #include "cpu/exception.h"
@@ -77,5 +78,7 @@ void enter_exception(uc_engine* uc, const EntryRequest& req);
 // code buffer).
 void flush_tlb(uc_engine* uc);
 void invalidate_code(uc_engine* uc, uint64_t pa, uint64_t len);
+// The same for many pages of `page_size` bytes at once (sorted physical addresses; adjacent ones merge).
+void invalidate_code_pages(uc_engine* uc, const std::vector<uint64_t>& pages, uint64_t page_size);
 
 }  // namespace chemu::ucx

@@ -15,6 +15,7 @@
 // GPU lines chemu drives: system timer compares 0-3 (0-3), AUX (29), PL011 UART0 (57); ARM line:
 // the VideoCore mailbox (1).
 #pragma once
+#include <tuple>
 #include <functional>
 #include <optional>
 
@@ -49,6 +50,9 @@ class ArmCtrl final : public Device {
   uint64_t gpu_enables() const { return gpu_enable_; }
   // The GPU interrupt feeding the FIQ output, if FIQ is enabled and selects a GPU line.
   std::optional<unsigned> fiq_gpu_source() const;
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(gpu_enable_, arm_enable_, fiq_control_); }
 
  private:
   InterruptLevels levels() const { return inputs_ ? inputs_() : InterruptLevels{}; }

@@ -16,6 +16,7 @@
 // bytes of the console's input queue, which the PL011 reads from too. The interrupt output is
 // GPU interrupt 29 of the BCM2835 interrupt controller.
 #pragma once
+#include <tuple>
 #include <algorithm>
 
 #include "dev/console.h"
@@ -40,6 +41,9 @@ class AuxMiniUart final : public Device {
   uint64_t read(const MmioAccess& a) override;
   void write(const MmioAccess& a, uint64_t value) override;
   bool interrupt() const;  // the mini UART's interrupt line (GPU IRQ 29)
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(ier_); }
 
  private:
   size_t rx_level() const { return std::min(console_.input_size(), kFifoSize); }

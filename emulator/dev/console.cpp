@@ -5,8 +5,10 @@
 namespace chemu {
 
 void Console::put(int core, char c, UartPort port) {
-  if (out_) std::fputc(c, out_);
   all_.push_back(c);
+  const bool fresh = !muted_ && all_.size() > sent_;
+  if (fresh) sent_ = all_.size();
+  if (out_ && fresh) std::fputc(c, out_);
   std::string& line = lines_[port == UartPort::Mini ? 1 : 0];
   if (c != '\n') {
     line.push_back(c);

@@ -4,11 +4,13 @@
 // Both UARTs (the PL011 and the mini UART) share this one console, in and out: their bytes reach the
 // FILE in the order written, and lines are assembled per UART so the listener can name which.
 #pragma once
+#include <array>
 #include <cstdio>
 #include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 namespace chemu {
 
@@ -32,12 +34,21 @@ class Console {
   void drop_input(size_t n);  // discard up to n bytes (a receive FIFO clear)
   const std::string& output() const { return all_; }  // everything written so far
 
+  // Machine snapshots: what was written and what is still to be read. Going back to a snapshot
+  // shortens output(), but the FILE has had those bytes already: written again (the same run is
+  // re-executed), they are not sent a second time; nor is anything while muted (a slice being
+  // abandoned for a snapshot).
+  auto fields() { return std::tie(all_, lines_, input_); }
+  void set_muted(bool muted) { muted_ = muted; }
+
  private:
   std::FILE* out_;
   LineListener on_line_;
   std::string all_;
-  std::string lines_[2];  // the unfinished line of each UartPort
+  std::array<std::string, 2> lines_;  // the unfinished line of each UartPort
   std::deque<char> input_;
+  size_t sent_ = 0;  // bytes of output() the FILE has had, the most any timeline wrote
+  bool muted_ = false;
 };
 
 }  // namespace chemu

@@ -14,6 +14,7 @@
 // does), no event is ever detected and there is no GPIO interrupt. The event-detect enables, GPPUD and
 // GPPUDCLK are kept as written (pull_config() shows them) but read as 0, which is what QEMU returns.
 #pragma once
+#include <tuple>
 #include <array>
 
 #include "dev/device.h"
@@ -38,6 +39,9 @@ class Gpio final : public Device {
   unsigned function(unsigned pin) const { return fsel_[pin]; }  // 0 input, 1 output, 2-7 alternate
   // The stored value of a write-only-on-QEMU register (GPEDS0 .. GPPUDCLK1), for tests and debugging.
   uint32_t stored(uint64_t offset) const { return detect_and_pull_[index_of(offset)]; }
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(fsel_, lev0_, lev1_, detect_and_pull_); }
 
  private:
   // GPEDS0 .. GPAFEN1 come in pairs followed by a reserved word (0x48, 0x54, ..., 0x90); then GPPUD, GPPUDCLK0/1.

@@ -9,6 +9,7 @@
 // from the machine's seed through a salt, so one seed gives one stream of words, every run, and the
 // interleaver (which draws from its own generator) schedules the same whether or not a guest reads it.
 #pragma once
+#include <tuple>
 #include "dev/device.h"
 #include "sched/rng.h"
 
@@ -27,6 +28,9 @@ class HwRng final : public Device {
   void write(const MmioAccess& a, uint64_t value) override;
   // The seed of the device's own stream: a function of the machine's seed only.
   static uint64_t stream_seed(uint64_t machine_seed) { return Rng(machine_seed ^ 0x52'4e'47'32'30'30'00'00ull).next(); }
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(gen_, ctrl_, status_, int_mask_); }
 
  private:
   GuestErrorLog& log_;

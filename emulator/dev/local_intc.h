@@ -27,6 +27,7 @@
 // timer reads the system counter the generic timers count (62.5 MHz, CNTPCT), whatever the prescaler
 // says; writing it is not modelled. chemu has no PMU interrupt, so the routing is only kept.
 #pragma once
+#include <tuple>
 #include <array>
 #include <functional>
 #include <optional>
@@ -82,6 +83,9 @@ class LocalIntc final : public Device {
   // interrupt enabled: its first expiry not yet latched in the flag, which may be behind the clock
   // (a waiting core wakes at that cycle, not at the time someone looked).
   std::optional<uint64_t> local_timer_deadline(int core) const;
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(control_, prescaler_, gpu_routing_, pmu_routing_, local_timer_routing_, lt_control_, lt_start_, lt_next_, core_timer_ms_latch_, timer_control_, mailbox_control_, mailbox_); }
 
  private:
   struct Sources {

@@ -11,6 +11,7 @@
 // Transmission is instantaneous (TXFF never set, as on QEMU); received bytes come from the Console.
 // The interrupt output (RIS & IMSC) is GPU interrupt 57 of the BCM2835 interrupt controller.
 #pragma once
+#include <tuple>
 #include "dev/console.h"
 #include "dev/device.h"
 
@@ -33,6 +34,9 @@ class Pl011 final : public Device {
   uint64_t read(const MmioAccess& a) override;
   void write(const MmioAccess& a, uint64_t value) override;
   bool interrupt() const { return (raw_status() & imsc_) != 0; }  // the UART's IRQ output line
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(ibrd_, fbrd_, lcrh_, cr_, ifls_, imsc_, dmacr_, ilpr_, tx_cleared_); }
 
  private:
   uint32_t raw_status() const;

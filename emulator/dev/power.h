@@ -9,6 +9,7 @@
 // firmware's and Linux's "halt" convention) it is a power-off, otherwise a reset. chemu reports either
 // to the machine, which ends the run (it does not reboot). Other offsets read 0 (QEMU's do too).
 #pragma once
+#include <tuple>
 #include <functional>
 
 #include "dev/device.h"
@@ -29,6 +30,9 @@ class PowerManager final : public Device {
   void reset() override { rstc_ = 0x102, rsts_ = 0x1000, wdog_ = 0; }
   uint64_t read(const MmioAccess& a) override;
   void write(const MmioAccess& a, uint64_t value) override;
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(rstc_, rsts_, wdog_); }
 
  private:
   GuestErrorLog& log_;

@@ -9,6 +9,7 @@
 // (0-3) of the BCM2835 interrupt controller. The GPU firmware uses C0 and C2 on a real Pi; here all
 // four are the guest's. Matches are found lazily from the clock, so nothing needs ticking.
 #pragma once
+#include <tuple>
 #include <array>
 #include <optional>
 
@@ -33,6 +34,9 @@ class SysTimer final : public Device {
   // not latched in CS yet (it may be behind the clock): a core waiting for it wakes at that cycle.
   std::optional<uint64_t> next_match_cycle(uint32_t mask) const;
   static uint64_t micros(uint64_t cycles) { return cycles / kCyclesPerMicrosecond; }
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(cs_, compares_); }
 
  private:
   struct Compare {

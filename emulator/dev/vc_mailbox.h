@@ -19,6 +19,7 @@
 // virtual offset, overscan, palette: get, test and set, see Framebuffer). Unknown tags get the response
 // bit with no value, and are reported as guest errors.
 #pragma once
+#include <tuple>
 #include <deque>
 
 #include "dev/device.h"
@@ -64,6 +65,9 @@ class VcMailbox final : public Device {
   // ARM interrupt 1: a response waits and CONFIG bit 0 (data IRQ) is set.
   bool interrupt() const { return (config_ & 1) && !responses_.empty(); }
   const Framebuffer& framebuffer() const { return fb_; }
+
+  // What changes as the guest runs, for machine snapshots (Machine::take_snapshot).
+  auto fields() { return std::tie(responses_, config_, fb_); }
 
  private:
   // One tag's value buffer: the words the guest sent, and what the answer writes back (never past the

@@ -24,7 +24,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 }  // namespace
 
-GdbStub::GdbStub(Machine& machine, int port, bool wait) : machine_(machine), server_(port), wait_at_start_(wait) {}
+GdbStub::GdbStub(Machine& machine, int port, bool wait, uint64_t snapshot_interval)
+    : snapshot_interval_(snapshot_interval), machine_(machine), server_(port), wait_at_start_(wait) {}
 
 // ---- the machine's side ------------------------------------------------------------------------
 
@@ -39,6 +40,7 @@ void GdbStub::run_starts() {
 // machine stops, as gdb expects of a target it connects to.
 void GdbStub::attached(int core) {
   for (int i = 0; i < kNumCores; ++i) machine_.core(i).observe_instructions(true);
+  if (snapshot_interval_ && checkpoints_.empty()) take_checkpoint();  // the start of history
   stopped({core, Why::Attach}, -1);
 }
 
@@ -46,6 +48,18 @@ void GdbStub::attached(int core) {
 // Ctrl-C. Every core is between instructions here; the one that just ran is reported.
 void GdbStub::slice_ended(int core) {
   if (ended_) return;
+  if (unhook_at_slice_end_) unhook();
+  if (travel_ == Travel::Abandon) {  // the slice a restore was waiting for has ended
+    restore(travel_checkpoint_);
+    travel_ = after_abandon_;
+    if (travel_ == Travel::None) stopped(target_.stop, -1);
+    return;
+  }
+  if (travel_ == Travel::Scan && position() >= scan_until_) return scan_ended(-1);
+  if (server_.connected() && !checkpoints_.empty() &&
+      machine_.total_instructions() >= checkpoints_.back().instructions + snapshot_interval_)
+    take_checkpoint();
+  if (travel_ != Travel::None) return;
   if (!server_.connected()) {
     if (server_.accept_client(false)) attached(core);
     return;
@@ -62,6 +76,14 @@ void GdbStub::run_ended(const RunResult& result) {
 
 void GdbStub::before_instruction(int core, uint64_t pc) {
   last_pc_[size_t(core)] = pc;
+  ++calls_, ++core_calls_[size_t(core)];
+  if (travel_ != Travel::None) [[unlikely]] {
+    if (travel_ == Travel::Scan && Position{calls_, 0} >= scan_until_) return scan_ended(core);
+    for (const Breakpoint& b : breakpoints_)
+      if (b.addr == pc) note_hit({core, Why::Breakpoint, 0, 0, b.hardware}, 0);
+    if (travel_ == Travel::Reach && reached(core, 0)) return stopped(target_.stop, core);
+    return;
+  }
   if (!armed_) [[likely]] return;
   if (core == step_core_) {
     if (step_skip_) {  // the instruction the step is to run: it has not run yet
@@ -80,11 +102,16 @@ void GdbStub::before_instruction(int core, uint64_t pc) {
 // Called before the access: the instruction has not changed memory yet. The engine gives the
 // physical address; watchpoints were translated when gdb set them.
 void GdbStub::memory_access(int core, uint64_t pa, unsigned size, bool write) {
-  if (!eligible(core)) return;
+  if (travel_ == Travel::Scan && Position{calls_, 1} >= scan_until_) return scan_ended(core);
+  if (!eligible(core) && travel_ == Travel::None) return;
   for (const Watchpoint& w : watchpoints_) {
     const bool kind_matches = w.kind == '4' || (w.kind == '2') == write;
-    if (kind_matches && pa < w.pa + w.len && w.pa < pa + size)
-      return stopped({core, Why::Watch, w.addr + (std::max(pa, w.pa) - w.pa), w.kind}, core);
+    if (!kind_matches || pa >= w.pa + w.len || w.pa >= pa + size) continue;
+    const Stop hit{core, Why::Watch, w.addr + (std::max(pa, w.pa) - w.pa), w.kind};
+    if (travel_ == Travel::None) return stopped(hit, core);
+    note_hit(hit, 1);
+    if (travel_ == Travel::Reach && reached(core, 1)) return stopped(target_.stop, core);
+    return;
   }
 }
 
@@ -110,6 +137,7 @@ std::string GdbStub::stop_reply() const {
   const Stop& s = last_stop_;
   std::string r = fmt::format("T{:02x}thread:{:x};", s.why == Why::Interrupt ? kSigInt : kSigTrap, s.core + 1);
   if (s.why == Why::Breakpoint) r += s.hardware ? "hwbreak:;" : "swbreak:;";
+  if (s.why == Why::HistoryBegin) r += "replaylog:begin;";
   if (s.why == Why::Watch) r += fmt::format("{}:{:x};", s.watch_kind == '2' ? "watch" : s.watch_kind == '3' ? "rwatch" : "awatch", s.data_address);
   return r;
 }
@@ -117,10 +145,18 @@ std::string GdbStub::stop_reply() const {
 void GdbStub::detach() {
   breakpoints_.clear();
   watchpoints_.clear();
-  for (int i = 0; i < kNumCores; ++i) machine_.core(i).watch_memory(false), machine_.core(i).observe_instructions(false);
+  // Deleting a hook of the engine whose hook holds the thread derails it (the guest jumps to a
+  // wrong PC): inside a hook, the hooks go at the end of the slice.
+  if (in_hook_ >= 0) unhook_at_slice_end_ = true;
+  else unhook();
   step_core_ = -1;
   resume_all_ = true;
   update_armed();
+}
+
+void GdbStub::unhook() {
+  unhook_at_slice_end_ = false;
+  for (int i = 0; i < kNumCores; ++i) machine_.core(i).watch_memory(false), machine_.core(i).observe_instructions(false);
 }
 
 uint64_t GdbStub::pc_of(int core) const {
@@ -171,6 +207,13 @@ bool GdbStub::handle(const std::string& p) {
     case 'c': return resume("c");
     case 's': return resume(c_core_ >= 0 ? fmt::format("s:{:x}", c_core_ + 1) : fmt::format("s:{:x}", g_core_ + 1));
     case 'D': reply("OK"), detach(), server_.close_client(); return true;
+    case 'b':
+      if (!snapshot_interval_ || checkpoints_.empty() || (p != "bs" && p != "bc")) return reply(snapshot_interval_ ? "" : "E01"), false;
+      if (p == "bs") reverse_step(c_core_ >= 0 ? c_core_ : g_core_);
+      else reverse_continue();
+      if (travel_ != Travel::None) return true;  // the machine runs to the point
+      last_stop_ = target_.stop;                  // already there: the start of history
+      return reply(stop_reply()), false;
     case 'k':
       machine_.end_run("killed from gdb");
       detach();
@@ -184,7 +227,9 @@ bool GdbStub::handle(const std::string& p) {
     return reply("E01"), false;
   }
   if (starts_with(p, "qSupported"))
-    return reply("PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"), false;
+    return reply(fmt::format("PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+{}",
+                             snapshot_interval_ ? ";ReverseStep+;ReverseContinue+" : "")),
+           false;
   if (p == "QStartNoAckMode") return reply("OK"), server_.set_no_ack(), false;
   if (starts_with(p, "qXfer:features:read:target.xml:")) {
     const auto range = split(std::string_view(p).substr(31), ',');
@@ -318,6 +363,9 @@ std::string GdbStub::monitor(const std::string& command) const {
     const char* sched = !cfg.replay.empty() ? "replay" : cfg.sched == SchedPolicy::Random ? "random" : cfg.sched == SchedPolicy::Pct ? "pct" : cfg.sched == SchedPolicy::PctComm ? "pct-comm" : "rr";
     std::string s = fmt::format("slice {} (slices run so far), {} instructions in all; sched {} seed {} quantum {}\n", machine_.slices(),
                                 machine_.total_instructions(), sched, cfg.seed, cfg.quantum);
+    size_t kept = 0;
+    for (size_t i = 0; i < machine_.snapshot_count(); ++i) kept += machine_.snapshot_bytes(i);
+    s += fmt::format("reverse execution: {} snapshots (every {} instructions), {} KiB kept\n", checkpoints_.size(), snapshot_interval_, kept / 1024);
     for (int i = 0; i < kNumCores; ++i) {
       const Core& c = machine_.core(i);
       s += fmt::format("core {}: {:<10} EL{} pc={:#x} cycles={} instructions={}\n", i, core_state_name(c.state()), c.el(), pc_of(i),
@@ -326,6 +374,104 @@ std::string GdbStub::monitor(const std::string& command) const {
     return s;
   }
   return "chemu monitor commands:\n  state   slice number, instructions, seed and policy; each core's state, EL, PC, cycles\n";
+}
+
+// ---- time travel --------------------------------------------------------------------------------
+
+GdbStub::Position GdbStub::position() const {
+  if (in_hook_ < 0) return {calls_, 2};
+  return {calls_, last_stop_.why == Why::Watch ? 1 : 0};
+}
+
+void GdbStub::take_checkpoint() {
+  checkpoints_.push_back({machine_.take_snapshot(), calls_, core_calls_, machine_.total_instructions()});
+}
+
+std::optional<size_t> GdbStub::last_checkpoint_before(Position p) const {
+  for (size_t i = checkpoints_.size(); i-- > 0;)
+    if (Position{checkpoints_[i].calls, 2} < p) return i;
+  return std::nullopt;
+}
+
+// The selected core's previous instruction: the last one it ran (the one it is stopped at has not
+// run yet), with the registers it had before it ran.
+void GdbStub::reverse_step(int core) {
+  const uint64_t ran = core_calls_[size_t(core)] - (in_hook_ == core ? 1 : 0);
+  std::optional<size_t> from;
+  for (size_t i = checkpoints_.size(); i-- > 0 && ran > 0;)
+    if (checkpoints_[i].core_calls[size_t(core)] < ran) {
+      from = i;
+      break;
+    }
+  if (!from) {  // that instruction ran before the first snapshot
+    target_ = {{core, Why::HistoryBegin}, std::nullopt, std::nullopt};
+    return go_back(0, Travel::None, in_hook_);
+  }
+  target_ = {{core, Why::Step}, std::nullopt, ran};
+  go_back(*from, Travel::Reach, in_hook_);
+}
+
+// Back to the latest breakpoint or watchpoint hit before here: scan the interval this stop is in,
+// then the ones before it, until one has a hit; then run to that hit again.
+void GdbStub::reverse_continue() {
+  const Position now = position();
+  target_ = {{g_core_, Why::HistoryBegin}, std::nullopt, std::nullopt};
+  const std::optional<size_t> from = last_checkpoint_before(now);
+  if (!from) return go_back(0, Travel::None, in_hook_);
+  scan_until_ = now;
+  travel_checkpoint_ = *from;
+  last_hit_.reset();
+  go_back(*from, Travel::Scan, in_hook_);
+}
+
+// Restores `checkpoint`, then travels as `then` says (None: stop there). Inside a slice (`in_slice`
+// is the core whose hook holds the thread) the restore waits for the slice to end.
+void GdbStub::go_back(size_t checkpoint, Travel then, int in_slice) {
+  travel_checkpoint_ = checkpoint;
+  if (in_slice >= 0) {
+    travel_ = Travel::Abandon;
+    after_abandon_ = then;
+    machine_.abandon_slice(in_slice);
+    return;
+  }
+  restore(checkpoint);
+  travel_ = then;
+}
+
+void GdbStub::restore(size_t checkpoint) {
+  const Checkpoint cp = checkpoints_.at(checkpoint);
+  machine_.restore_snapshot(cp.snapshot);
+  checkpoints_.resize(checkpoint + 1);
+  calls_ = cp.calls;
+  core_calls_ = cp.core_calls;
+  for (int i = 0; i < kNumCores; ++i) last_pc_[size_t(i)] = machine_.core(i).pc();
+  step_core_ = -1;
+  step_skip_.reset();
+  resume_all_ = true;
+  update_armed();
+}
+
+// The scanned interval is over: go to its last hit, or scan the interval before it.
+void GdbStub::scan_ended(int in_slice) {
+  if (last_hit_) {
+    target_ = {last_hit_->first, last_hit_->second, std::nullopt};
+    last_hit_.reset();
+    return go_back(travel_checkpoint_, Travel::Reach, in_slice);
+  }
+  if (travel_checkpoint_ == 0) return go_back(0, Travel::None, in_slice);  // target_ says: start of history
+  scan_until_ = {checkpoints_[travel_checkpoint_].calls, 2};
+  go_back(travel_checkpoint_ - 1, Travel::Scan, in_slice);
+}
+
+void GdbStub::note_hit(const Stop& hit, int sub) {
+  if (travel_ == Travel::Scan) last_hit_ = {hit, Position{calls_, sub}};
+}
+
+bool GdbStub::reached(int core, int sub) {
+  const bool there = target_.core_call ? core == target_.stop.core && sub == 0 && core_calls_[size_t(core)] == *target_.core_call
+                                       : target_.at == Position{calls_, sub};
+  if (there) travel_ = Travel::None, update_armed();
+  return there;
 }
 
 }  // namespace chemu::gdb

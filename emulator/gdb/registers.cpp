@@ -62,13 +62,17 @@ uint64_t from_le(std::string_view b) {
   return v;
 }
 
+// x0-x30 as Unicorn numbers them: X0-X28 are consecutive, but X29 (FP) and X30 (LR) come first in
+// its enum, so X0 + 29 would be another register.
+int uc_general_register(int n) { return n == 29 ? UC_ARM64_REG_X29 : n == 30 ? UC_ARM64_REG_X30 : UC_ARM64_REG_X0 + n; }
+
 }  // namespace
 
 int register_count() { return kSys0 + int(system_registers().size()); }
 
 std::optional<std::string> read_register(const Core& core, int n, uint64_t pc) {
   if (n < 0 || n >= register_count()) return std::nullopt;
-  if (n <= 30) return le_bytes(core.reg(UC_ARM64_REG_X0 + n), 8);
+  if (n <= 30) return le_bytes(core.reg(uc_general_register(n)), 8);
   if (n == 31) return le_bytes(core.reg(UC_ARM64_REG_SP), 8);
   if (n == kPcRegnum) return le_bytes(pc, 8);
   if (n == kCpsr) return le_bytes(core.pstate(), 4);
@@ -89,7 +93,7 @@ std::optional<std::string> read_register(const Core& core, int n, uint64_t pc) {
 }
 
 bool write_register(Core& core, int n, std::string_view bytes) {
-  if (n >= 0 && n <= 30 && bytes.size() == 8) return core.set_reg(UC_ARM64_REG_X0 + n, from_le(bytes)), true;
+  if (n >= 0 && n <= 30 && bytes.size() == 8) return core.set_reg(uc_general_register(n), from_le(bytes)), true;
   if (n >= kV0 && n < kV0 + 32 && bytes.size() == 16) {
     core.write_vreg(n - kV0, reinterpret_cast<const uint8_t*>(bytes.data()));
     return true;

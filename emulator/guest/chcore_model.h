@@ -25,6 +25,7 @@
 //     kernels map RAM once): a kernel object's page is walked once and remembered.
 // ChCore's syscall convention: number in x8, arguments in x0-x5, result in x0 at the ERET back.
 #pragma once
+#include <tuple>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -56,6 +57,9 @@ class ChcoreModel final : public KernelObserver {
   std::string syscall_name(uint64_t nr) const;
   // How the model names a thread object: "idle/1", "procmgr/1a20" (our kernel), "0xffffff...".
   std::string thread_name(const Core& c, uint64_t thread) const;
+
+  // What changes as the guest runs, for machine snapshots (the name caches only grow).
+  auto fields() { return std::tie(pending_, spaces_, entry_, running_); }
 
  private:
   ChcoreModel(const Symbols& s, const GuestRam& ram, Tracer& t) : symbols_(s), ram_(ram), tracer_(t) {}

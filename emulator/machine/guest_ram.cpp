@@ -16,6 +16,7 @@ GuestRam::~GuestRam() { munmap(data_, kSize); }
 
 bool GuestRam::copy_in(uint64_t pa, const void* src, size_t len) {
   if (!contains(pa, len)) return false;
+  if (journal_ && len) journal_->before_write(pa, len);
   std::memcpy(data_ + pa, src, len);
   return true;
 }

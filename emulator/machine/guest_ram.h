@@ -7,6 +7,8 @@
 #include <cstring>
 #include <optional>
 
+#include "machine/ram_journal.h"
+
 namespace chemu {
 
 class GuestRam {
@@ -31,13 +33,18 @@ class GuestRam {
   template <typename T>
   bool store(uint64_t pa, T v) {
     if (!contains(pa, sizeof(T))) return false;
+    if (journal_) journal_->before_write(pa, sizeof(T));
     std::memcpy(data_ + pa, &v, sizeof(T));
     return true;
   }
   bool copy_in(uint64_t pa, const void* src, size_t len);
+  // Host-side writes (store, copy_in) are told to this journal first (nullptr: none, the default).
+  void set_journal(RamJournal* journal) { journal_ = journal; }
+  RamJournal* journal() const { return journal_; }
 
  private:
   uint8_t* data_;
+  RamJournal* journal_ = nullptr;
 };
 
 }  // namespace chemu

@@ -1,4 +1,5 @@
 #include "machine/machine.h"
+#include "machine/snapshot.h"
 
 #include <algorithm>
 

@@ -112,6 +112,18 @@ class Machine final : public CoreHost, public GuestErrorLog {
   // The slices that ran, in order; empty unless MachineConfig::record_schedule.
   const std::vector<ScheduleEntry>& schedule() const { return schedule_; }
 
+  // Snapshots of the whole machine, for gdb's reverse execution (machine/snapshot.h). Taken and
+  // restored between slices only. The first one starts journaling RAM writes (every guest store
+  // then goes through a hook); restoring snapshot i drops those taken after it. Nothing the
+  // console or the trace sinks have had is sent again when the same run is re-executed.
+  size_t take_snapshot();
+  void restore_snapshot(size_t i);
+  size_t snapshot_count() const { return snapshots_.size(); }
+  size_t snapshot_bytes(size_t i) const;  // what going back to it costs in memory: pages written since, engine contexts, console
+  // From a hook inside a slice that a restore will undo: the slice ends, and nothing it still does
+  // reaches the console or the trace (restore_snapshot turns them back on).
+  void abandon_slice(int core);
+
   // CoreHost
   std::optional<uint64_t> mmio_read(int core, uint64_t pa, unsigned size) override;
   bool mmio_write(int core, uint64_t pa, unsigned size, uint64_t value) override;
@@ -126,6 +138,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void guest_error(int core, std::string_view device, std::string_view what) override;
 
  private:
+  struct Snapshot;
   void boot(const LoadedImage& image);
   void release_spin_table_cores(int by_core);
   void reset_requested(int core, bool power_off, uint32_t rsts);
@@ -178,6 +191,8 @@ class Machine final : public CoreHost, public GuestErrorLog {
   uint64_t image_hash_ = 0;
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
   std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
+  std::unique_ptr<RamJournal> journal_;               // from the first snapshot on
+  std::vector<std::unique_ptr<Snapshot>> snapshots_;
 };
 
 }  // namespace chemu

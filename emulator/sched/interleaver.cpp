@@ -84,4 +84,12 @@ size_t count_preemptions(const std::vector<ScheduleEntry>& entries) {
   return n;
 }
 
+std::unique_ptr<Interleaver> ReplayInterleaver::clone() const {
+  auto copy = std::make_unique<ReplayInterleaver>(entries_);
+  copy->pos_ = pos_, copy->lenient_ = lenient_, copy->quantum_ = quantum_;
+  copy->until_wait_core_ = until_wait_core_, copy->until_wait_left_ = until_wait_left_;
+  if (after_) copy->after_ = std::make_unique<RoundRobin>(*after_);
+  return copy;
+}
+
 }  // namespace chemu

@@ -31,6 +31,8 @@ class Interleaver {
   virtual Slice next(const Runnable& runnable) = 0;
   // The slice just run had this many communication events (counted only under pct-comm).
   virtual void slice_ended(uint64_t /*communications*/) {}
+  // A copy at the same position, drawing the same slices from here on (machine snapshots).
+  virtual std::unique_ptr<Interleaver> clone() const = 0;
 };
 
 // `rr`: fixed quantum, cores in turn.
@@ -39,6 +41,7 @@ class RoundRobin final : public Interleaver {
   // `last`: the core taken to have run last (the first slice goes to the next runnable one after it).
   explicit RoundRobin(uint64_t quantum, int last = kNumCores - 1) : quantum_(quantum), last_(last) {}
   Slice next(const Runnable& runnable) override;
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<RoundRobin>(*this); }
 
  private:
   uint64_t quantum_;
@@ -50,6 +53,7 @@ class RandomInterleaver final : public Interleaver {
  public:
   RandomInterleaver(uint64_t seed, uint64_t quantum) : rng_(seed), quantum_(quantum) {}
   Slice next(const Runnable& runnable) override;
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<RandomInterleaver>(*this); }
 
  private:
   Rng rng_;
@@ -76,6 +80,7 @@ class PctInterleaver final : public Interleaver {
   void slice_ended(uint64_t communications) override {
     if (over_communications_) step_ += communications;
   }
+  std::unique_ptr<Interleaver> clone() const override { return std::make_unique<PctInterleaver>(*this); }
 
  private:
   Rng rng_;
@@ -119,6 +124,7 @@ class ReplayInterleaver final : public Interleaver {
   ReplayInterleaver(std::vector<ScheduleEntry> entries, uint64_t quantum)
       : entries_(std::move(entries)), lenient_(true), quantum_(quantum) {}
   Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch when strict
+  std::unique_ptr<Interleaver> clone() const override;
 
  private:
   std::vector<ScheduleEntry> entries_;

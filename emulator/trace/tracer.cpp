@@ -94,6 +94,8 @@ void Tracer::deliver(const Event& e) {
     for (unsigned char c : line) hash_ = (hash_ ^ c) * 0x100000001b3ull;
     hash_ = (hash_ ^ '\n') * 0x100000001b3ull;
   }
+  if (muted_ || ++delivered_ <= sent_) return;
+  sent_ = delivered_;
   for (auto& l : sinks_)
     if (l.kinds & kind_bit(e.kind)) l.sink->on_event(e);
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -136,6 +137,12 @@ class Tracer {
   void finish();
   std::string error() const;  // the first sink's write error, or empty
 
+  // Machine snapshots: the hash and the event counts. Going back to a snapshot and running the
+  // same events again does not send them to the sinks a second time (they have had them: the trace
+  // file holds one timeline); nor does anything reach them while muted (a slice being abandoned).
+  auto fields() { return std::tie(hash_, count_, delivered_); }
+  void set_muted(bool muted) { muted_ = muted; }
+
  private:
   void deliver(const Event& e);
 
@@ -148,6 +155,9 @@ class Tracer {
   bool hashing_ = false;
   uint64_t hash_ = 0xcbf29ce484222325ull;  // FNV-1a offset basis
   uint64_t count_ = 0;
+  uint64_t delivered_ = 0;  // events delivered (to the hash and sinks) in this timeline
+  uint64_t sent_ = 0;       // events the sinks have had: the most any timeline delivered
+  bool muted_ = false;
 };
 
 }  // namespace chemu
