@@ -18,7 +18,7 @@ class BlockCache {
     uint16_t space = 0;   // address space: 0 for the high half; for the low half see set_ttbr0()
     uint16_t size = 0;    // bytes; the block holds size / 4 instructions
     uint16_t cycles = 0;
-    uint8_t flags = 0;    // block_flag bits
+    uint16_t flags = 0;   // block_flag bits
     uint32_t instructions() const { return size >> 2; }
   };
   // Longer blocks are analysed up to this many bytes and not cached (QEMU's hold at most 512

@@ -81,6 +81,13 @@ bool only_reads_into_registers(uint32_t w) {
   return false;                                               // SIMD and FP, unallocated
 }
 
+bool may_unmask_interrupts(uint32_t word) {
+  constexpr uint32_t kMsrDaifClr = 0xd50340ff, kMsrDaif = 0xd51b4220;  // CRm (the #imm) in bits 11:8; Rt in 4:0
+  constexpr uint32_t kIrqOrFiq = 0x3 << 8;
+  if ((word & ~uint32_t(0xf00)) == kMsrDaifClr) return (word & kIrqOrFiq) != 0;
+  return (word & ~uint32_t(0x1f)) == kMsrDaif;
+}
+
 BlockInfo analyse_block(std::span<const uint32_t> words) {
   BlockInfo b;
   b.instructions = uint32_t(words.size());
@@ -94,6 +101,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.sevl |= w == insn::SEVL;
     b.eret |= w == insn::ERET;
     b.only_reads &= only_reads_into_registers(w);
+    b.unmasks |= may_unmask_interrupts(w);
   }
   b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;

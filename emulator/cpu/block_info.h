@@ -18,6 +18,7 @@ constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
 constexpr uint8_t kMoreThanReads = 32;  // some instruction may do more than read memory into registers
 constexpr uint8_t kFp = 64;             // holds an FP/SIMD instruction (BlockInfo::first_fp says where)
 constexpr uint8_t kUndef = 128;         // holds an instruction chemu makes UNDEFINED (BlockInfo::first_undef)
+constexpr uint16_t kUnmask = 256;       // may unmask IRQ or FIQ (BlockInfo::unmasks)
 }  // namespace block_flag
 
 struct BlockInfo {
@@ -29,12 +30,13 @@ struct BlockInfo {
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
   bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
+  bool unmasks = false;      // MSR DAIFClr clearing I or F, or MSR DAIF, Xt: a pending interrupt may be takeable after it
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
   int16_t first_undef = -1;  // index of the first instruction chemu makes UNDEFINED (is_chemu_undefined)
 
-  uint8_t flags() const {
+  uint16_t flags() const {
     using namespace block_flag;
-    return uint8_t((wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
+    return uint16_t((unmasks ? kUnmask : 0) | (wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
                    (ends_in_wfi ? kEndsInWfi : 0) | (only_reads ? 0 : kMoreThanReads) | (first_fp >= 0 ? kFp : 0) |
                    (first_undef >= 0 ? kUndef : 0));
   }
@@ -46,6 +48,9 @@ bool is_fp_instruction(uint32_t word);
 // Instructions Unicorn (QEMU 5.0) runs that the Cortex-A53, as QEMU 7.2 models it, does not have: chemu
 // raises UNDEFINED at them itself. MRS of S2_0_C0_C1_0, where QEMU 5.0 put MDCCSR_EL0 (it is op1 = 3).
 bool is_chemu_undefined(uint32_t word);
+// MSR DAIFClr, #imm with I or F in imm, or MSR DAIF, Xt: an instruction after which a pending IRQ or
+// FIQ may be taken (chemu takes interrupts between slices, so such a block ends the slice then).
+bool may_unmask_interrupts(uint32_t word);
 
 // Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).
 namespace cost {

@@ -50,6 +50,8 @@ class CoreHost {
   // core has seen. Returns the cycle the reader has to be at (a core behind catches up, as a stalled
   // core would).
   virtual uint64_t counter_read(int core, uint64_t cycle) = 0;
+  // An IRQ is raised for `core` now (asked after the core may have unmasked interrupts).
+  virtual bool irq_raised(int /*core*/) { return false; }
 };
 
 // A debugger's view of one core (gdb/): told of every instruction before it runs and, while it
@@ -169,8 +171,9 @@ class Core {
   void take_pending_trap(const PendingTrap& trap);
   void cut_at_budget(uint64_t addr);
   void take_undefined(uint64_t at);
-  void settle_previous_block(uint64_t addr);
-  bool pass_wfe(uint8_t flags);
+  bool settle_previous_block(uint64_t addr);
+  void settle_eret(uint64_t addr);
+  bool pass_wfe(uint16_t flags);
   // Spin skip (core_spin.cpp).
   void at_backward_branch(uint64_t head) {
     if (spin_skip_) [[likely]]
@@ -235,6 +238,7 @@ class Core {
   uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
   // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
   static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;
+  static constexpr uint8_t kAfterUnmask = 0x40;  // the block may have unmasked interrupts (BlockInfo::unmasks)
   bool flush_tlb_ = false, invalidate_all_code_ = false;
   bool stepped_past_ = false;  // answer_missing_register moved PC past an instruction
   bool own_code_stale_ = false;  // this core ran an IC instruction: drop its translations before going on
@@ -247,7 +251,7 @@ class Core {
   // mark had, and the device accesses and exceptions it compares.
   bool spin_skip_ = true;
   uint64_t last_block_ = 0;
-  uint8_t flags_seen_ = 0;
+  uint16_t flags_seen_ = 0;
   uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
   SpinDetector spin_;
   unsigned kernel_faults_ = 0;  // synchronous exceptions above EL0 since the last ERET

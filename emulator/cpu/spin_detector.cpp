@@ -15,7 +15,7 @@ SpinDetector::Action SpinDetector::arrive_and_decide(uint64_t head) {
 }
 
 // The iteration since mark(), if nothing in it could have an effect beyond the core's registers.
-std::optional<SpinDetector::Iteration> SpinDetector::effect_free_iteration(const Progress& now, uint8_t flags_seen) {
+std::optional<SpinDetector::Iteration> SpinDetector::effect_free_iteration(const Progress& now, uint16_t flags_seen) {
   if (flags_seen != 0 || now.device_accesses != mark_.device_accesses || now.exceptions != mark_.exceptions)
     return give_up(), std::nullopt;
   const Iteration it{now.instructions - mark_.instructions, now.cycles - mark_.cycles};

@@ -63,7 +63,7 @@ class SpinDetector {
   // mark(). Returns the iteration if the core is at a fixed point; registers are read (`read()`)
   // only if nothing else disqualifies it.
   template <typename ReadRegisters>
-  std::optional<Iteration> check(const Progress& now, uint8_t flags_seen, ReadRegisters&& read) {
+  std::optional<Iteration> check(const Progress& now, uint16_t flags_seen, ReadRegisters&& read) {
     marked_ = false;
     const std::optional<Iteration> it = effect_free_iteration(now, flags_seen);
     if (!it) return std::nullopt;
@@ -73,7 +73,7 @@ class SpinDetector {
 
  private:
   Action arrive_and_decide(uint64_t head);
-  std::optional<Iteration> effect_free_iteration(const Progress& now, uint8_t flags_seen);
+  std::optional<Iteration> effect_free_iteration(const Progress& now, uint16_t flags_seen);
   void back_off() { next_look_ = arrivals_ * 2; }
   void give_up() { next_look_ = ~0ull; }
 

@@ -124,6 +124,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
   uint64_t counter_read(int core, uint64_t cycle) override;
+  bool irq_raised(int core) override { return local_intc_.irq_source(core) != 0; }
   // GuestErrorLog
   void guest_error(int core, std::string_view device, std::string_view what) override;
 
