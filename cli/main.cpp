@@ -61,6 +61,8 @@ int fail(const std::string& what) {
 }
 
 struct Options {
+  std::string dtb, initrd;
+  std::optional<std::string> append;
   std::string image, boot = "auto", sched = "rr", trace, trace_events, perfetto, schedule_out, schedule_in, input, screenshot, report;
   double max_time = 0;
   bool trace_hash = false, verbose = false, no_spin_skip = false;
@@ -95,6 +97,9 @@ void add_options(CLI::App& app, Options& o) {
       ->check(cli::seconds(kMaxSeconds));
   app.add_option("--until-line", config.until_line, "end the run (exit 0) once a console line contains TEXT");
   app.add_flag("--strict-mmio", config.strict_mmio, "end the run (exit 3) at the first access to a peripheral address no device models (default: it reads 0, writes are ignored, one warning per address)");
+  app.add_option("--dtb", o.dtb, "device tree blob for an arm64 Linux Image: placed in RAM, patched (memory, bootargs, initrd), its address in x0");
+  app.add_option("--initrd", o.initrd, "initial RAM disk for an arm64 Linux Image (needs --dtb)");
+  app.add_option("--append", o.append, "Linux kernel command line, written to /chosen/bootargs (needs --dtb)");
   app.add_option("--input", o.input, "bytes the UART receives, read whole before the run ('-' for stdin; at most 16 MiB)");
   app.add_option("--trace", o.trace, "write the event trace as text to FILE ('-' for stdout)");
   app.add_option("--trace-events", o.trace_events, "keep only these event kinds in --trace and --perfetto (comma-separated, e.g. syscall,syscall-return,thread-switch)");
@@ -165,6 +170,22 @@ void configure(Options& o) {
   if (o.max_time > 0) config.max_cycles = uint64_t(std::ceil(o.max_time * double(chemu::GenericTimer::kCpuHz)));
 }
 
+// The device tree has at most 2 MiB (Linux's limit); an initrd at most RAM's size.
+constexpr uint64_t kMaxDtbBytes = 2 << 20;
+
+// --dtb, --initrd, --append read into the config; the initrd and command line reach Linux only
+// through the device tree.
+void read_linux_boot_files(Options& o) {
+  chemu::LinuxBootFiles& f = o.config.linux_boot;
+  if (o.dtb.empty() && (!o.initrd.empty() || o.append)) throw chemu::InputError("--initrd and --append need --dtb: Linux finds them in the device tree");
+  if (!o.dtb.empty()) {
+    f.dtb = read_option_file("--dtb", o.dtb, kMaxDtbBytes);
+    if (f.dtb.empty()) throw chemu::InputError(fmt::format("--dtb file '{}' is empty", o.dtb));
+  }
+  if (!o.initrd.empty()) f.initrd = read_option_file("--initrd", o.initrd, chemu::GuestRam::size());
+  f.bootargs = o.append;
+}
+
 // What the run leaves behind once it has ended: the schedule, the core report and the screenshot.
 void write_outputs(chemu::Machine& machine, const chemu::ScheduleHeader& header, cli::OutputFile& schedule,
                    cli::OutputFile& report, cli::OutputFile& screenshot) {
@@ -213,6 +234,7 @@ int run(Options& o, const std::optional<chemu::ScheduleHeader>& replay) {
   cli::OutputFile trace("--trace", o.trace), perfetto("--perfetto", o.perfetto), schedule("--schedule-out", o.schedule_out),
       screenshot("--screenshot", o.screenshot), report("--report", o.report);
   const std::string input = o.input.empty() ? "" : read_option_file("--input", o.input, kMaxInputBytes);
+  read_linux_boot_files(o);
   chemu::Machine machine(o.config);
   if (o.trace_hash) machine.tracer().enable_hash();
   if (trace) machine.tracer().add_sink(std::make_unique<chemu::TextTraceSink>(trace.release(), trace.name()), kinds);

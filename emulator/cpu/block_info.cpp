@@ -92,6 +92,12 @@ bool only_reads_into_registers(uint32_t w) {
 // The load/store exclusive group (bits 29:24 = 001000) with L (bit 22) clear: the exclusive and
 // ordered stores. Register pairs and every size alike.
 bool is_communicating_store(uint32_t w) { return (w & 0x3f400000) == 0x08000000; }
+bool may_unmask_interrupts(uint32_t word) {
+  constexpr uint32_t kMsrDaifClr = 0xd50340ff, kMsrDaif = 0xd51b4220;  // CRm (the #imm) in bits 11:8; Rt in 4:0
+  constexpr uint32_t kIrqOrFiq = 0x3 << 8;
+  if ((word & ~uint32_t(0xf00)) == kMsrDaifClr) return (word & kIrqOrFiq) != 0;
+  return (word & ~uint32_t(0x1f)) == kMsrDaif;
+}
 
 BlockInfo analyse_block(std::span<const uint32_t> words) {
   BlockInfo b;
@@ -108,6 +114,7 @@ BlockInfo analyse_block(std::span<const uint32_t> words) {
     b.only_reads &= only_reads_into_registers(w);
     if (const ExclusiveEffect e = exclusive_effect(w); e != ExclusiveEffect::None) b.exclusive = e;
     b.communicates |= w == insn::SEV || is_communicating_store(w);
+    b.unmasks |= may_unmask_interrupts(w);
   }
   b.ends_in_wfi = !words.empty() && words.back() == insn::WFI;
   return b;

@@ -23,6 +23,7 @@ constexpr uint8_t kWfe = 1, kSev = 2, kSevl = 4, kEret = 8, kEndsInWfi = 16;
 constexpr uint8_t kMoreThanReads = 32;  // some instruction may do more than read memory into registers
 constexpr uint8_t kFp = 64;             // holds an FP/SIMD instruction (BlockInfo::first_fp says where)
 constexpr uint8_t kUndef = 128;         // holds an instruction chemu makes UNDEFINED (BlockInfo::first_undef)
+constexpr uint16_t kUnmask = 256;       // may unmask IRQ or FIQ (BlockInfo::unmasks)
 constexpr uint16_t kCommunicates = 512;   // BlockInfo::communicates (pct-comm's events)
 constexpr uint16_t kReserves = 1024;      // its last exclusive is a load-exclusive (BlockInfo::exclusive)
 constexpr uint16_t kReleases = 2048;      // its last exclusive is a store-exclusive or CLREX
@@ -37,6 +38,7 @@ struct BlockInfo {
   bool eret = false;
   bool ends_in_wfi = false;  // the engine returns after the WFI: the core then waits
   bool only_reads = true;    // every instruction satisfies only_reads_into_registers()
+  bool unmasks = false;      // MSR DAIFClr clearing I or F, or MSR DAIF, Xt: a pending interrupt may be takeable after it
   int16_t first_fp = -1;     // index of the first FP/SIMD instruction (traps while CPACR/CPTR say so)
   int16_t first_undef = -1;  // index of the first instruction chemu makes UNDEFINED (is_chemu_undefined)
   ExclusiveEffect exclusive = ExclusiveEffect::None;  // of the block's last exclusive instruction
@@ -47,7 +49,7 @@ struct BlockInfo {
     const uint16_t monitor = exclusive == ExclusiveEffect::Reserves   ? kReserves
                              : exclusive == ExclusiveEffect::Releases ? kReleases
                                                                       : 0;
-    return uint16_t(monitor | (communicates ? kCommunicates : 0) | (wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
+    return uint16_t(monitor | (communicates ? kCommunicates : 0) | (unmasks ? kUnmask : 0) | (wfe ? kWfe : 0) | (sev ? kSev : 0) | (sevl ? kSevl : 0) | (eret ? kEret : 0) |
                    (ends_in_wfi ? kEndsInWfi : 0) | (only_reads ? 0 : kMoreThanReads) | (first_fp >= 0 ? kFp : 0) |
                    (first_undef >= 0 ? kUndef : 0));
   }
@@ -65,6 +67,9 @@ bool is_chemu_undefined(uint32_t word);
 // Load-exclusive (LDXR, LDAXR, LDXRB/H, LDXP, LDAXP and the acquire forms), store-exclusive (STXR,
 // STLXR, STXP, STLXP and byte/halfword forms), CLREX: what they do to the exclusive monitor.
 ExclusiveEffect exclusive_effect(uint32_t word);
+// MSR DAIFClr, #imm with I or F in imm, or MSR DAIF, Xt: an instruction after which a pending IRQ or
+// FIQ may be taken (chemu takes interrupts between slices, so such a block ends the slice then).
+bool may_unmask_interrupts(uint32_t word);
 
 // Cycle costs for an in-order Cortex-A53 at 1.2 GHz with warm caches (docs/timing.md explains them).
 namespace cost {

@@ -212,7 +212,8 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
   if (c.counted_tail_) [[unlikely]]
     if (std::exchange(c.counted_tail_, std::nullopt) == addr) return;  // the rest of a block already counted
-  if (c.after_block_) [[unlikely]] c.settle_previous_block(addr);
+  if (c.after_block_) [[unlikely]]
+    if (c.settle_previous_block(addr)) return c.stop(StopReason::Budget), c.pin_pc(addr);
   if (c.slice_instructions_ >= c.budget_ || c.cycles_ >= c.deadline_) [[unlikely]] return c.stop(StopReason::Budget), c.pin_pc(addr);
   if (addr <= c.last_block_) [[unlikely]] c.at_backward_branch(addr);  // every loop has a backward branch
   c.last_block_ = addr;
@@ -230,7 +231,8 @@ void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   c.instructions_ += b.instructions();
   c.cycles_ += b.cycles;
   if ((b.flags & kCommunicates) && c.count_communications_) [[unlikely]] c.communication_event();
-  c.after_block_ = b.flags & (kSev | kEret);  // SEV signalled once the block has run: its earlier stores come first
+  // SEV signalled once the block has run: its earlier stores come first.
+  c.after_block_ = uint8_t((b.flags & (kSev | kEret)) | ((b.flags & kUnmask) ? kAfterUnmask : 0));
   c.wfi_resume_pc_ = (b.flags & kEndsInWfi) ? addr + size : ~0ull;
   c.block_ = {addr, addr + size};
 }
@@ -243,10 +245,20 @@ void Core::pin_pc(uint64_t block_start) {
 }
 
 // The SEV or ERET that ended the block before the one at `addr`, or an MSR in it to a register chemu
-// keeps a copy of.
-void Core::settle_previous_block(uint64_t addr) {
+// keeps a copy of. True when the block unmasked interrupts (MSR DAIF, ERET) while one is raised: the
+// slice ends before `addr`, so the machine takes it there. Interrupts are only taken between slices,
+// and a kernel that unmasks them for a few instructions (Linux's idle loop, after WFI) would
+// otherwise never take one.
+bool Core::settle_previous_block(uint64_t addr) {
   if (after_block_ & kAfterCopiedRegisterWrite) refresh_copied_registers();
   flush_sev();
+  const bool unmasked = after_block_ & (kAfterUnmask | block_flag::kEret);
+  after_block_ &= ~kAfterUnmask;
+  settle_eret(addr);
+  return unmasked && host_.irq_raised(id_) && irq_takeable();
+}
+
+void Core::settle_eret(uint64_t addr) {
   if (!(after_block_ & block_flag::kEret)) return;
   after_block_ &= ~block_flag::kEret;
   kernel_faults_ = 0;

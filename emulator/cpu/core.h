@@ -53,6 +53,8 @@ class CoreHost {
   // core has seen. Returns the cycle the reader has to be at (a core behind catches up, as a stalled
   // core would).
   virtual uint64_t counter_read(int core, uint64_t cycle) = 0;
+  // An IRQ is raised for `core` now (asked after the core may have unmasked interrupts).
+  virtual bool irq_raised(int /*core*/) { return false; }
 };
 
 // A debugger's view of one core (gdb/): told of every instruction before it runs and, while it
@@ -210,7 +212,8 @@ class Core {
   void take_pending_trap(const PendingTrap& trap);
   void cut_at_budget(uint64_t addr);
   void take_undefined(uint64_t at);
-  void settle_previous_block(uint64_t addr);
+  bool settle_previous_block(uint64_t addr);
+  void settle_eret(uint64_t addr);
   bool pass_wfe(uint16_t flags);
   struct Reservation {
     uint64_t granule;                      // physical, 64-byte aligned
@@ -283,6 +286,7 @@ class Core {
   uint8_t after_block_ = 0;  // block_flag::kSev / kEret of the block that ran last, settled at the next
   // Not a block flag: an MSR to a register chemu keeps a copy of ran (refresh_copied_registers).
   static constexpr uint8_t kAfterCopiedRegisterWrite = 0x80;
+  static constexpr uint8_t kAfterUnmask = 0x40;  // the block may have unmasked interrupts (BlockInfo::unmasks)
   bool flush_tlb_ = false, invalidate_all_code_ = false;
   bool stepped_past_ = false;  // answer_missing_register moved PC past an instruction
   bool own_code_stale_ = false;  // this core ran an IC instruction: drop its translations before going on

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sched/schedule_file.h"
+
 namespace chemu {
 
 namespace {
@@ -72,13 +74,28 @@ void Machine::load(const std::string& path) {
 
 // The image's symbols come with it: every address the cores print is named from them.
 void Machine::load_bytes(const std::string& image) {
-  const LoadedImage loaded = load_image_bytes(image, ram_);
+  if (config_.linux_boot.any() && !is_arm64_image(image))
+    throw ImageError("--dtb, --initrd and --append need an arm64 Linux Image (\"ARM\\x64\" at offset 56)");
+  const LoadedImage loaded = is_arm64_image(image) ? load_linux_image(image) : load_image_bytes(image, ram_);
   symbols_ = Symbols::from_image(image);
   for (auto& c : cores_) c->set_symbols(&symbols_);
   std::string why;
   model_ = ChcoreModel::find(symbols_, ram_, tracer_, &why);
   if (!model_) spdlog::debug("no kernel model: {}", why);
   boot(loaded);
+}
+
+// An arm64 Linux Image starts as a raw image does (EL2, cores 1-3 in the spin table, as the DTB's
+// cpu-release-addr 0xd8 + 8n say), with x0 = the device tree. Its hash covers the DTB, initrd and
+// command line too: a schedule recorded with one of them steers another run blind.
+LoadedImage Machine::load_linux_image(const std::string& image) {
+  const LinuxBootFiles& f = config_.linux_boot;
+  const LinuxLayout l = load_linux(image, f, ram_);
+  boot_x0_ = l.dtb;
+  const uint64_t hash = f.any() ? fnv1a64(fmt::format("{:016x} {:016x} {:016x} {:016x}", fnv1a64(image), fnv1a64(f.dtb),
+                                                      fnv1a64(f.initrd.value_or("")), fnv1a64(f.bootargs.value_or(""))))
+                                : fnv1a64(image);
+  return {l.kernel, false, hash};
 }
 
 // As QEMU's raspi3b starts a kernel: an ELF at EL3 on every core, a raw image at EL2 on core 0 with
@@ -91,6 +108,7 @@ void Machine::boot(const LoadedImage& image) {
     if (c->id() == 0 || !spin) c->start_at(image.entry, entry_el_);
     else c->set_state(CoreState::SpinTable);
   }
+  cores_[0]->set_reg(UC_ARM64_REG_X0, boot_x0_);
 }
 
 // Cores that can run, less those too far ahead of the slowest one: all cores share one system

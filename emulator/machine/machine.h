@@ -24,6 +24,7 @@
 #include "dev/vc_mailbox.h"
 #include "guest/chcore_model.h"
 #include "machine/guest_ram.h"
+#include "machine/linux_boot.h"
 #include "machine/loader.h"
 #include "sched/interleaver.h"
 #include "trace/tracer.h"
@@ -52,6 +53,8 @@ struct MachineConfig {
   // An access in the peripheral windows that no device claims: false (default) reads zero, ignores
   // the write and warns once per address, as QEMU's unimplemented devices do; true ends the run (exit 3).
   bool strict_mmio = false;
+  // --dtb, --initrd, --append: for an arm64 Linux Image, loaded as QEMU's arm boot code does.
+  LinuxBootFiles linux_boot;
 };
 
 // How a run ended. Exit codes: the guest's own status, or the ones below.
@@ -134,12 +137,14 @@ class Machine final : public CoreHost, public GuestErrorLog {
   void console_write(int core, std::string_view text) override;
   void fatal_guest_error(int core, const std::string& what) override;
   uint64_t counter_read(int core, uint64_t cycle) override;
+  bool irq_raised(int core) override { return local_intc_.irq_source(core) != 0; }
   // GuestErrorLog
   void guest_error(int core, std::string_view device, std::string_view what) override;
 
  private:
   struct Snapshot;
   void boot(const LoadedImage& image);
+  LoadedImage load_linux_image(const std::string& image);
   void release_spin_table_cores(int by_core);
   void reset_requested(int core, bool power_off, uint32_t rsts);
   void settle(Core& c, const Core::SliceResult& r);
@@ -189,6 +194,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   std::optional<RunResult> result_;
   uint64_t counter_seen_ = 0;  // the latest cycle at which any core read the system counter
   uint64_t image_hash_ = 0;
+  uint64_t boot_x0_ = 0;  // what the boot core finds in x0: the device tree's address for Linux
   int entry_el_ = 3;  // the EL cores start at (spin-table cores too, when released)
   std::set<std::pair<uint64_t, bool>> unclaimed_seen_;  // (address, is write) already reported
   std::unique_ptr<RamJournal> journal_;               // from the first snapshot on

@@ -41,6 +41,20 @@ case $case_name in
     expect 2 "--boot" -- --boot sideways "$guests/uart_hello.elf"
     expect 2 "nonsense" -- --nonsense "$guests/uart_hello.elf"
     ;;
+  linux-boot-input)
+    # --dtb, --initrd, --append (an arm64 Linux Image): each bad input is one line and exit 2.
+    python3 -c 'import sys; h = bytearray(4096); h[0:4] = bytes.fromhex("10000014"); h[16:24] = (8192).to_bytes(8, "little"); h[56:60] = b"ARM\x64"; sys.stdout.buffer.write(h)' >"$tmp/Image"
+    printf 'not a device tree at all, only some text that is long enough for a header\n' >"$tmp/bad.dtb"
+    : >"$tmp/empty.dtb"
+    expect 2 "^chemu: cannot open --dtb file '/nonexistent.dtb'" -- --dtb /nonexistent.dtb "$tmp/Image"
+    expect 2 "^chemu: --dtb file '$tmp/empty.dtb' is empty$" -- --dtb "$tmp/empty.dtb" "$tmp/Image"
+    expect 2 "^chemu: $tmp/Image: device tree: not a flattened device tree: FDT_ERR_BADMAGIC$" -- --dtb "$tmp/bad.dtb" "$tmp/Image"
+    expect 2 "^chemu: --initrd and --append need --dtb" -- --initrd "$tmp/Image" "$tmp/Image"
+    expect 2 "^chemu: --initrd and --append need --dtb" -- --append quiet "$tmp/Image"
+    expect 2 "^chemu: .*uart_hello.elf: --dtb, --initrd and --append need an arm64 Linux Image" -- --dtb "$tmp/bad.dtb" "$guests/uart_hello.elf"
+    truncate -s 3000000 "$tmp/big.dtb"
+    expect 2 "^chemu: --dtb file '$tmp/big.dtb' is larger than --dtb's limit of 2097152 bytes$" -- --dtb "$tmp/big.dtb" "$tmp/Image"
+    ;;
   input-limits)
     # Inputs are read only up to a limit, judged by a regular file's size without reading it: an
     # image larger than RAM, more than 16 MiB of --input, a schedule past 256 MiB; an endless

@@ -65,6 +65,21 @@ TEST(BlockInfo, TellsWhatExclusivesDoToTheMonitor) {
 
 // Catches: an FP/SIMD instruction missed (its lazy-switch trap would not fire) or an integer one
 // taken for FP (a spurious trap).
+// Encodings from llvm-mc. Catches: a kernel that unmasks IRQs for a few instructions (Linux's idle
+// loop) never taking a raised interrupt, because chemu takes them only between slices.
+TEST(BlockInfo, FlagsInstructionsThatMayUnmaskInterrupts) {
+  EXPECT_TRUE(may_unmask_interrupts(0xd50342ff));   // msr daifclr, #2 (I)
+  EXPECT_TRUE(may_unmask_interrupts(0xd50343ff));   // msr daifclr, #3 (I, F)
+  EXPECT_TRUE(may_unmask_interrupts(0xd50341ff));   // msr daifclr, #1 (F)
+  EXPECT_FALSE(may_unmask_interrupts(0xd50348ff));  // msr daifclr, #8 (D only)
+  EXPECT_FALSE(may_unmask_interrupts(0xd50342df));  // msr daifset, #2
+  EXPECT_TRUE(may_unmask_interrupts(0xd51b4223));   // msr daif, x3
+  EXPECT_FALSE(may_unmask_interrupts(0xd53b4223));  // mrs x3, daif
+  const uint32_t block[] = {0xd503201f, 0xd50342ff};
+  EXPECT_TRUE(analyse_block(block).unmasks);
+  EXPECT_EQ(analyse_block(block).flags() & block_flag::kUnmask, block_flag::kUnmask);
+}
+
 TEST(BlockInfo, FindsTheFirstFpInstruction) {
   for (uint32_t fp : {0x1e222820u /* fadd s0,s1,s2 */, 0x4ea28420u /* add v0.4s */, 0x3dc00020u /* ldr q0,[x1] */,
                       0x6dbf27e8u /* stp d8,d9,[sp,#-16]! */, 0x4c407000u /* ld1 {v0.16b},[x0] */,
