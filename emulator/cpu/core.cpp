@@ -43,9 +43,10 @@ std::string_view core_state_name(CoreState s) {
   return "?";
 }
 
-Core::Core(int id, GuestRam& ram, CoreHost& host) : id_(id), ram_(ram), host_(host) {
+Core::Core(int id, GuestRam& ram, CoreHost& host, uint32_t translation_buffer) : id_(id), ram_(ram), host_(host) {
   ucx::context_layout();  // the start-up self-check: refuses a Unicorn that behaves otherwise
-  uc_ = ucx::open_cortex_a53();
+  uc_ = ucx::open_cortex_a53(translation_buffer);
+  translations_flush_at_ = ucx::translation_buffer_size(uc_) / 4;
   ucx::check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
   ucx::check(uc_mem_map_ptr(uc_, 0, GuestRam::size(), UC_PROT_ALL, ram_.data()), "map guest RAM");
   windows_[0] = {this, kMmioBase};
@@ -103,6 +104,7 @@ Core::SliceResult Core::run(uint64_t budget, uint64_t deadline, bool exact) {
   slice_communications_ = 0;
   stop_.reset();
   apply_queued_maintenance();
+  if (translated_estimate_ >= translations_flush_at_) [[unlikely]] drop_all_translations();
   for (;;) {
     entered_exception_ = false;
     if (!counted_tail_) wfi_resume_pc_ = ~0ull;
@@ -279,7 +281,21 @@ bool Core::pass_wfe(uint16_t flags) {
 
 void Core::clear_block_cache() { blocks_.clear(); }
 
+// Unicorn 2.1.1 crashes (SIGSEGV in tb_set_jmp_target) when its translated-code buffer fills in a
+// run: it empties the buffer from inside its execution loop and then chains the block it ran last,
+// which is gone (unicorn issues 1923, 2048; a 10^6-call syscall fuzz filled 1 GiB in 150 CPU s).
+// So chemu empties it itself, between slices, long before it can fill: every translation the engine
+// makes is of a block chemu then analyses anew (its block cache is cleared whenever translations are
+// dropped), so the analyses since the last flush bound what the buffer holds, at a generous
+// kHostBytesPerTranslation + kHostBytesPerInstruction each.
+void Core::drop_all_translations() {
+  ucx::check(uc_ctl_flush_tb(uc_), "uc_ctl_flush_tb");
+  clear_block_cache();
+  translated_estimate_ = 0;
+}
+
 const BlockCache::Entry& Core::analyse_block_at(uint64_t va, uint32_t size) {
+  translated_estimate_ += kHostBytesPerTranslation + kHostBytesPerInstruction * (size / 4);
   return blocks_.insert(va, size, read_and_analyse(va, size));
 }
 

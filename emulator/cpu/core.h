@@ -72,7 +72,7 @@ class Core {
   static constexpr uint64_t kMmioBase = 0x3f000000, kMmioSize = 0x01000000;      // SoC peripherals
   static constexpr uint64_t kLocalBase = 0x40000000, kLocalSize = 0x00040000;    // BCM2836 local block
 
-  Core(int id, GuestRam& ram, CoreHost& host);
+  Core(int id, GuestRam& ram, CoreHost& host, uint32_t translation_buffer = 0);
   ~Core();
   Core(const Core&) = delete;
   Core& operator=(const Core&) = delete;
@@ -203,6 +203,11 @@ class Core {
     return analyse_block_at(va, size);
   }
   [[gnu::noinline]] const BlockCache::Entry& analyse_block_at(uint64_t va, uint32_t size);
+  void drop_all_translations();
+  // Host code per translated block, over-estimated (drop_all_translations says why).
+  static constexpr uint64_t kHostBytesPerTranslation = 1024, kHostBytesPerInstruction = 512;
+  uint64_t translated_estimate_ = 0;  // bytes of the engine's code buffer used since it was last emptied, at most
+  uint64_t translations_flush_at_ = 0;
   BlockInfo read_and_analyse(uint64_t va, uint32_t size) const;
   [[gnu::noinline]] bool trap_before(uint64_t addr, uint32_t size);
   struct PendingTrap {

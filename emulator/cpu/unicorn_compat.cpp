@@ -41,13 +41,15 @@ void write_sysreg(uc_engine* uc, Sysreg r, uint64_t value) {
   check(uc_reg_write(uc, UC_ARM64_REG_CP_REG, &cp), "write system register");
 }
 
-uc_engine* open_cortex_a53() {
+uc_engine* open_cortex_a53(uint32_t translation_buffer) {
   uc_engine* uc = nullptr;
   check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc), "uc_open(ARM64)");
-  // Must be the first call after uc_open.
-  if (uc_err e = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A53); e != UC_ERR_OK) {
+  // Both before the engine initialises itself (its first other call).
+  uc_err e = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A53);
+  if (e == UC_ERR_OK && translation_buffer) e = uc_ctl_set_tcg_buffer_size(uc, translation_buffer);
+  if (e != UC_ERR_OK) {
     uc_close(uc);
-    check(e, "uc_ctl_set_cpu_model(A53)");
+    check(e, "uc_ctl_set_cpu_model(A53) / uc_ctl_set_tcg_buffer_size");
   }
   // Unicorn resets SCR_EL3.RW and HCR_EL2.RW to 0, so EL1 would translate with the AArch32 regime.
   write_sysreg(uc, sysreg::SCR_EL3, read_sysreg(uc, sysreg::SCR_EL3) | (1u << 10) | 1u);  // RW, NS
@@ -109,6 +111,12 @@ void enter_exception(uc_engine* uc, const EntryRequest& req) {
   if (req.set_esr) write_sysreg(uc, sysreg::ESR_ELx(el), req.esr);
   if (req.set_far) write_sysreg(uc, sysreg::FAR_ELx(el), req.far);
   write_reg(uc, UC_ARM64_REG_PC, read_sysreg(uc, sysreg::VBAR_ELx(el)) + plan.vector_offset);
+}
+
+uint32_t translation_buffer_size(uc_engine* uc) {
+  uint32_t bytes = 0;
+  check(uc_ctl_get_tcg_buffer_size(uc, &bytes), "uc_ctl_get_tcg_buffer_size");
+  return bytes;
 }
 
 void flush_tlb(uc_engine* uc) {

@@ -38,7 +38,10 @@ struct ContextLayout {
 const ContextLayout& context_layout();  // runs the self-check on first use
 
 // A fresh Cortex-A53 engine at EL1h with the AArch64 EL1&0 regime. Caller owns it (uc_close).
-uc_engine* open_cortex_a53();
+// translation_buffer: bytes of the engine's translated-code buffer (0: Unicorn's default, 1 GiB).
+uc_engine* open_cortex_a53(uint32_t translation_buffer = 0);
+// The size of the engine's translated-code buffer.
+uint32_t translation_buffer_size(uc_engine* uc);
 // Put the engine at ELxh (x = 1, 2, 3) with DAIF masked, as a reset or a boot loader leaves it.
 void set_exception_level(uc_engine* uc, int el);
 

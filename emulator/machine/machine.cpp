@@ -48,7 +48,7 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
   bus_.add(PowerManager::kBase, PowerManager::kSize, power_);
   for (int i = 0; i < kNumCores; ++i) {
-    cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this);
+    cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this, config.translation_buffer);
     cores_[size_t(i)]->set_spin_skip(config.spin_skip);
     cores_[size_t(i)]->count_communications(config.sched == SchedPolicy::PctComm);
   }

@@ -43,6 +43,7 @@ struct MachineConfig {
   unsigned pct_depth = 3;          // PCT: d (d - 1 priority change points)
   uint64_t pct_steps = 20000;      // PCT: slices (pct-comm: communication events) over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
+  uint32_t translation_buffer = 0;  // bytes of each core's translated-code buffer (0: Unicorn's 1 GiB)
   uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
