@@ -26,9 +26,9 @@ tr -d '\r' <"$tmp/log" | tr -s ' ' >"$tmp/console"
 read -r wall user sys <<EOF
 $(tail -1 "$tmp/time")
 EOF
-# The fuzzer's summary: "... N syscalls in all; ..." (workers, children and its housekeeping);
+# The fuzzer's summary: "... N syscalls in all, in about ..." (workers, children and its housekeeping);
 # procmgr's point line counts the random calls of the workers and the children.
-total=$(sed -n 's/.* \([0-9][0-9]*\) syscalls in all;.*/\1/p' "$tmp/console" | tail -1)
+total=$(sed -n 's/.* \([0-9][0-9]*\) syscalls in all,.*/\1/p' "$tmp/console" | tail -1)
 line=$(grep -E 'syscall_fuzz: [0-9]+ calls on 4 CPUs, kernel alive: OK$' "$tmp/console" | tail -1)
 grep -E 'syscall_fuzz: (seed [0-9]+:|the witness)' "$tmp/console"
 if [ "$status" -eq 0 ] && [ -n "$line" ] && ! grep -qE '\[PANIC\]|BUG_ON' "$tmp/console"; then

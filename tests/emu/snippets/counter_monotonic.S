@@ -4,10 +4,7 @@
 // none was seen (core 0 reports after all cores finished), 1 otherwise. Runs at any EL.
 .include "semihost.inc"
 .equ ROUNDS, 2000
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, lock
   adr x21, last
   adr x22, bad_seen

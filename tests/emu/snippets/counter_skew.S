@@ -2,10 +2,7 @@
 // raises a flag; both then read CNTPCT. Real cores share one system counter, so the two readings
 // must be close: exit 0 if they differ by less than 1 ms of counts (62,500), else 1.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   add x21, x20, #8               // core 1's reading
   cmp x19, #1

@@ -5,16 +5,11 @@
 // acknowledges and core 0 exits 0; without the rule core 1 sleeps forever and core 0 spins until
 // --max-instructions ends the run.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   adr x21, ready
   adr x22, ack
-  cbz x19, core0
-  cmp x19, #1
-  b.ne park
+  core1_goes_on core0, park
   ldaxr w1, [x20]        // arms the monitor (the flag is still 0)
   mov w2, #1
   stlr w2, [x21]         // another granule: the reservation stays

@@ -4,15 +4,10 @@
 // core 0, which waits for that, exits 0. Without the monitor wake core 1 sleeps forever and core 0
 // spins until --max-instructions ends the run.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   adr x21, ack
-  cbz x19, core0
-  cmp x19, #1
-  b.ne park
+  core1_goes_on core0, park
   sevl
   wfe                    // falls through: SEVL set the event register
 1: ldaxr w1, [x20]       // arms the exclusive monitor on the flag's granule

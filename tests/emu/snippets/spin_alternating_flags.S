@@ -3,13 +3,8 @@
 // iteration, so it is not a fixed point (skipping it as one would charge the wrong cost). Core 0
 // counts down and exits 0; cores 2 and 3 sleep.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
-  cbz x19, core0
-  cmp x19, #1
-  b.ne sleep
+start_with_core_number
+  core1_goes_on core0, sleep
   mov x1, #0
 1: b.cs 2f
   cmp x1, x1                     // C = 1

@@ -4,10 +4,7 @@
 // slices (not a fixed point: its registers change), releases them, then waits at a fixed point for
 // their acknowledgements. Exit 0 once all three acknowledged.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   adr x21, acks
   cbz x19, core0

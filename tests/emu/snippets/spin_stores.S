@@ -2,15 +2,10 @@
 // increments a counter in memory (at 0x100000): not a fixed point. Core 0 counts down, then stops
 // it with a flag and exits 0. The counter tells how many iterations really ran.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   ldr x21, =0x100000
-  cbz x19, core0
-  cmp x19, #1
-  b.ne park
+  core1_goes_on core0, park
 1: ldr w1, [x21]
   add w1, w1, #1
   str w1, [x21]

@@ -2,15 +2,10 @@
 // until the interrupt handler sets a flag: its slice must still end exactly at the timer deadline,
 // mid-slice. It then acknowledges; core 0 waits for that (also at a fixed point) and exits 0.
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   add x21, x20, #4               // the acknowledgement
-  cbz x19, core0
-  cmp x19, #1
-  b.ne park
+  core1_goes_on core0, park
   adr x9, vectors
   msr vbar_el1, x9
   ldr x9, =0x40000044            // core 1 timer interrupt control

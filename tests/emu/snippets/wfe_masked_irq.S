@@ -3,15 +3,10 @@
 // SEV, sent long after the timer fired. chemu woke it at every turn while the interrupt was pending,
 // so it ran a few instructions and slept again many times (the machine test counts its wakes).
 .include "semihost.inc"
-.global _start
-_start:
-  mrs x19, mpidr_el1
-  and x19, x19, #0xff
+start_with_core_number
   adr x20, flag
   add x21, x20, #4               // the acknowledgement
-  cbz x19, core0
-  cmp x19, #1
-  b.ne park
+  core1_goes_on core0, park
   ldr x9, =0x40000044            // core 1 timer interrupt control
   mov w10, #2                    // CNTPNS to IRQ
   str w10, [x9]
