@@ -50,11 +50,17 @@ def run_and_measure(env_extra, argv):
         return usage.ru_utime + usage.ru_stime, proc.returncode, out.read(), hash_line
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def bench_arguments(description):
+    """The arguments every kernel bench takes: the chemu binary, the kernel image, runs per configuration."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("chemu", nargs="?", default="build/bin/chemu")
     p.add_argument("kernel", nargs="?", default="build/guest/kernel.img")
     p.add_argument("--runs", type=int, default=5)
+    return p
+
+
+def main():
+    p = bench_arguments(__doc__)
     p.add_argument("--reference", help="command to compare against, run in turn with CHEMU")
     p.add_argument("--only", default="rr,random,pct", help="comma-separated workloads: " + ",".join(WORKLOADS))
     p.add_argument("--extra-args", default="", help="more options for CHEMU only (e.g. --no-spin-skip)")

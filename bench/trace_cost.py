@@ -10,13 +10,12 @@ seconds (user + system) of each and the median ratio to the untraced run. The tr
 configurations of another build (e.g. one before a change) run in the same rounds. The host is
 shared: quote medians, and compare only figures taken side by side.
 """
-import argparse
 import os
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kernel_run import run_and_measure  # noqa: E402
+from kernel_run import bench_arguments, run_and_measure  # noqa: E402
 
 MACHINE_KINDS = ("slice-start,slice-end,exception,exception-storm,irq-raise,irq-deliver,timer,park,wake,"
                  "mailbox,spin-release,uart,exit,guest-error,maintenance,limit,power-off,reset")
@@ -28,10 +27,7 @@ CONFIGS = {
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("chemu", nargs="?", default="build/bin/chemu")
-    p.add_argument("kernel", nargs="?", default="build/guest/kernel.img")
-    p.add_argument("--runs", type=int, default=5)
+    p = bench_arguments(__doc__)
     p.add_argument("--reference", help="another chemu binary, run with the configurations it knows")
     a = p.parse_args()
     subjects = [("chemu", a.chemu, CONFIGS)]
