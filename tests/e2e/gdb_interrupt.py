@@ -8,7 +8,8 @@ gdb in batch mode cannot send Ctrl-C, so this speaks the remote protocol itself,
      packet that resumed the target (both land in one read); a stop reply with SIGINT must follow.
   2. `c`, then 0x03 a moment later, while the guest runs: again a SIGINT stop reply, at a later point
      (more instructions run, from `monitor state`), and registers can be read there.
-  3. `bs` from that stop (between slices), when the stub offers reverse execution: a stop reply.
+  3. `bs` from that stop (between slices), when the stub offers reverse execution: a stop reply,
+     earlier in the run.
   4. `c` to the end: the exit reply, and the console, exit status and trace hash of the run without gdb.
 Catches: a Ctrl-C dropped (the run goes to its end instead of stopping), a stop reply that is not
 one, and a stop that changes the run. The 0.2 s wait in step 2 is far shorter than the guest's run
@@ -124,6 +125,9 @@ def session(rsp):
     if "ReverseStep+" in supported:
         if not re.fullmatch(r"T05thread:[0-9a-f]+;.*", rsp.ask("bs")):
             fail("bs after Ctrl-C gave no stop reply")
+        back = instructions_run(rsp)
+        if back >= second:
+            fail(f"bs after Ctrl-C did not go back ({back} instructions, {second} at the stop)")
     # 4. To the end.
     reply = rsp.ask("c")
     if not re.fullmatch(r"W[0-9a-f]{2}", reply):
