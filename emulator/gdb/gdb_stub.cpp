@@ -55,7 +55,13 @@ void GdbStub::slice_ended(int core) {
     if (travel_ == Travel::None) stopped(target_.stop, -1);
     return;
   }
-  if (travel_ == Travel::Scan && position() >= scan_until_) return scan_ended(-1);
+  if (travel_ == Travel::Scan && position() >= scan_until_) {
+    scan_ended(-1);
+    // Between slices the restore is done at once: back at the start of history, nothing runs on to
+    // a point that would stop the machine, so it stops here (else it ran on to the next hit).
+    if (travel_ == Travel::None) stopped(target_.stop, -1);
+    return;
+  }
   if (server_.connected() && !checkpoints_.empty() &&
       machine_.total_instructions() >= checkpoints_.back().instructions + snapshot_interval_)
     take_checkpoint();

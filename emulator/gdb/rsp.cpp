@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -98,7 +97,7 @@ bool RspServer::accept_client(bool wait) {
   if (client_ < 0) return false;
   const int one = 1;
   ::setsockopt(client_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  ack_ = true, interrupt_ = false;
+  ack_ = true;
   in_.clear();
   return true;
 }
@@ -115,23 +114,27 @@ bool RspServer::fill(bool wait) {
   char buf[4096];
   const ssize_t n = ::recv(client_, buf, sizeof buf, 0);
   if (n <= 0) return false;
-  for (ssize_t i = 0; i < n; ++i) {
-    if (buf[i] == '\x03') interrupt_ = true;  // Ctrl-C is a lone byte outside any packet
-    else in_ += buf[i];
-  }
+  in_.append(buf, size_t(n));
   return true;
 }
 
+// Ctrl-C is a lone 0x03 outside any packet. It stays in the stream where it came, so one that
+// arrives in the same read as the packet resuming the target (gdb sends `c`, the user presses
+// Ctrl-C at once) still counts: read_packet drops only what comes before the packet it returns.
 bool RspServer::interrupted() {
   if (client_ < 0) return false;
   if (!fill(false)) return true;
-  return std::exchange(interrupt_, false);
+  const size_t at = in_.find('\x03');
+  if (at == std::string::npos || at > in_.find('$')) return false;
+  in_.erase(at, 1);
+  return true;
 }
 
 std::optional<std::string> RspServer::read_packet() {
   for (;;) {
     if (client_ < 0) return std::nullopt;
-    // Acknowledgements and noise before a packet.
+    // Acknowledgements and noise before a packet, Ctrl-C among them: sent while the target was
+    // already stopped, it has no effect.
     size_t start = in_.find('$');
     if (in_.find('-') < start) send_raw(last_sent_);  // the client asks for the last packet again
     if (start == std::string::npos) {
@@ -157,7 +160,6 @@ std::optional<std::string> RspServer::read_packet() {
     if (ack_) send_raw("+");
     std::string payload;  // undo the escapes
     for (size_t i = 0; i < body.size(); ++i) payload += body[i] == '}' && i + 1 < body.size() ? char(body[++i] ^ 0x20) : body[i];
-    interrupt_ = false;  // a Ctrl-C sent while the target was already stopped has no effect
     return payload;
   }
 }

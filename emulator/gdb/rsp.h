@@ -29,8 +29,9 @@ class RspServer {
   bool connected() const { return client_ >= 0; }
   // Takes a waiting client, if any (`wait`: blocks until one comes). True when connected.
   bool accept_client(bool wait);
-  // Without blocking: has the client sent Ctrl-C (0x03) while the target ran? Other bytes stay
-  // buffered for read_packet. A client that went away counts as an interrupt (read_packet then says so).
+  // Without blocking: has the client sent Ctrl-C (0x03) since the last packet read_packet returned?
+  // Other bytes stay buffered for read_packet. A client that went away counts as an interrupt
+  // (read_packet then says so).
   bool interrupted();
   // The next packet's payload (blocking); nullopt once the client has gone.
   std::optional<std::string> read_packet();
@@ -43,7 +44,7 @@ class RspServer {
   void send_raw(std::string_view bytes);
 
   int listener_ = -1, client_ = -1, port_ = 0;
-  bool ack_ = true, interrupt_ = false;
+  bool ack_ = true;
   std::string in_, last_sent_;
 };
 
