@@ -92,6 +92,48 @@ TEST(Shrink, DropLetsThePreemptedCoreGoOnUntilItWaits) {
   EXPECT_EQ(cores(drop_preemptions(s, {})), cores(s));
 }
 
+// The edit as the shrink.h comment states it, one point at a time from the last, copying the tail
+// for each: the reference the linked-list version must agree with.
+Entries drop_by_copying(Entries s, std::vector<size_t> points) {
+  std::sort(points.begin(), points.end(), std::greater<>());
+  for (size_t i : points) {
+    if (i == 0 || i >= s.size()) continue;
+    Entries moved, rest;
+    bool done = false;
+    for (size_t j = i; j < s.size(); ++j) {
+      const bool take = !done && s[j].core == s[i - 1].core;
+      (take ? moved : rest).push_back(s[j]);
+      done |= take && s[j].forced_switch();
+    }
+    s.resize(i);
+    s.insert(s.end(), moved.begin(), moved.end());
+    s.insert(s.end(), rest.begin(), rest.end());
+  }
+  return s;
+}
+
+// Catches: the fast drop moving other slices than the stated edit (a wrong block, a lost or
+// repeated slice), on random schedules and random sets of points.
+TEST(Shrink, DropAgreesWithTheStatedEdit) {
+  uint64_t x = 12345;
+  const auto rnd = [&](uint64_t n) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % n;
+  };
+  for (int round = 0; round < 200; ++round) {
+    Entries s;
+    const size_t len = 1 + rnd(60);
+    for (size_t i = 0; i < len; ++i) s.push_back({int(rnd(4)), i, 100 + i, rnd(5) == 0, rnd(7) == 0});
+    const std::vector<size_t> all = preemption_points(s);
+    std::vector<size_t> some;
+    for (size_t p : all)
+      if (round % 3 == 0 || rnd(2)) some.push_back(p);
+    const Entries fast = drop_preemptions(s, some), slow = drop_by_copying(s, some);
+    ASSERT_EQ(fast.size(), slow.size());
+    for (size_t i = 0; i < fast.size(); ++i) ASSERT_EQ(fast[i].start_cycle, slow[i].start_cycle) << "round " << round << " slice " << i;
+  }
+}
+
 // Catches: ddmin keeping a candidate that no longer fails, or not cutting down to the preemption
 // that matters. The fake "machine" runs a candidate as given and fails as the race guest does: when
 // core 1 runs between two slices of core 0. Each core's last slice ends in a wait.
