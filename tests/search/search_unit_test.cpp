@@ -81,56 +81,57 @@ std::vector<int> cores(const Entries& s) {
   return out;
 }
 
-// Catches: a drop that loses or duplicates slices, or that does not let the preempted core go on.
-TEST(Shrink, DropLetsThePreemptedCoreGoOnUntilItWaits) {
+// Catches: a drop that loses or duplicates slices, that does not let the preempted core go on, or
+// that moves slices across a kept preemption.
+TEST(Shrink, DropLetsThePreemptedCoreGoOnInsideItsWindow) {
   const Entries s = make({{0, false}, {1, false}, {0, false}, {1, false}, {0, true}, {1, false}, {0, false}});
   EXPECT_EQ(preemption_points(s), (std::vector<size_t>{1, 2, 3, 4, 6}));  // 0 waited before slice 5
-  const Entries d = drop_preemptions(s, {1});
-  EXPECT_EQ(cores(d), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));  // core 0 runs to its wait first
-  EXPECT_EQ(d.size(), s.size());
-  EXPECT_EQ(count_preemptions(d), 1u);  // 1 -> 0 at the end; 0 -> 1 is now forced by core 0's wait
+  EXPECT_EQ(cores(drop_preemptions(s, {1, 2, 3})), (std::vector<int>{0, 0, 1, 1, 0, 1, 0}));  // window 0-3: core 0 first
+  EXPECT_EQ(count_preemptions(drop_preemptions(s, {1, 2, 3})), 3u);
+  EXPECT_EQ(cores(drop_preemptions(s, {1})), cores(s));  // window 0-1: core 0 has nothing left in it
   EXPECT_EQ(cores(drop_preemptions(s, {})), cores(s));
+  // All dropped: one window; core 0 runs up to its wait, core 1 then runs on, core 0 ends.
+  EXPECT_EQ(cores(drop_preemptions(s, preemption_points(s))), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));
 }
 
-// The edit as the shrink.h comment states it, one point at a time from the last, copying the tail
-// for each: the reference the linked-list version must agree with.
-Entries drop_by_copying(Entries s, std::vector<size_t> points) {
-  std::sort(points.begin(), points.end(), std::greater<>());
-  for (size_t i : points) {
-    if (i == 0 || i >= s.size()) continue;
-    Entries moved, rest;
-    bool done = false;
-    for (size_t j = i; j < s.size(); ++j) {
-      const bool take = !done && s[j].core == s[i - 1].core;
-      (take ? moved : rest).push_back(s[j]);
-      done |= take && s[j].forced_switch();
-    }
-    s.resize(i);
-    s.insert(s.end(), moved.begin(), moved.end());
-    s.insert(s.end(), rest.begin(), rest.end());
-  }
-  return s;
-}
-
-// Catches: the fast drop moving other slices than the stated edit (a wrong block, a lost or
-// repeated slice), on random schedules and random sets of points.
-TEST(Shrink, DropAgreesWithTheStatedEdit) {
+// Catches, on random schedules and random sets of dropped points: a slice lost, repeated or moved
+// out of its window (the slices before each kept preemption must be the recorded ones, so each core
+// has run as far as recorded there), a core's slices out of order, or a dropped preemption left where
+// the preempted core still had a slice later in its window.
+TEST(Shrink, DropKeepsWindowsAndOrderAndRemovesWhatItCan) {
   uint64_t x = 12345;
   const auto rnd = [&](uint64_t n) {
     x = x * 6364136223846793005ull + 1442695040888963407ull;
     return (x >> 33) % n;
   };
-  for (int round = 0; round < 200; ++round) {
+  for (int round = 0; round < 300; ++round) {
     Entries s;
     const size_t len = 1 + rnd(60);
-    for (size_t i = 0; i < len; ++i) s.push_back({int(rnd(4)), i, 100 + i, rnd(5) == 0, rnd(7) == 0});
-    const std::vector<size_t> all = preemption_points(s);
-    std::vector<size_t> some;
-    for (size_t p : all)
-      if (round % 3 == 0 || rnd(2)) some.push_back(p);
-    const Entries fast = drop_preemptions(s, some), slow = drop_by_copying(s, some);
-    ASSERT_EQ(fast.size(), slow.size());
-    for (size_t i = 0; i < fast.size(); ++i) ASSERT_EQ(fast[i].start_cycle, slow[i].start_cycle) << "round " << round << " slice " << i;
+    for (size_t i = 0; i < len; ++i) s.push_back({int(rnd(4)), i, 100, rnd(5) == 0, rnd(7) == 0});
+    std::vector<size_t> dropped, kept;
+    for (size_t p : preemption_points(s)) (round % 3 == 0 || rnd(2) ? dropped : kept).push_back(p);
+    const Entries d = drop_preemptions(s, dropped);
+    ASSERT_EQ(d.size(), s.size());
+    std::vector<size_t> cuts = kept;  // window boundaries
+    cuts.insert(cuts.begin(), 0), cuts.push_back(s.size());
+    for (size_t w = 0; w + 1 < cuts.size(); ++w) {
+      std::vector<uint64_t> want, got;
+      for (size_t i = cuts[w]; i < cuts[w + 1]; ++i) want.push_back(s[i].start_cycle), got.push_back(d[i].start_cycle);
+      std::vector<uint64_t> sorted = got;
+      std::sort(sorted.begin(), sorted.end());
+      ASSERT_EQ(sorted, want) << "round " << round << ": window " << cuts[w] << " lost or gained a slice";
+      for (size_t i = cuts[w] + 1; i < cuts[w + 1]; ++i) {
+        const bool switched = d[i].core != d[i - 1].core && !d[i - 1].forced_switch();
+        const bool more_of_it = std::any_of(d.begin() + long(i), d.begin() + long(cuts[w + 1]), [&](const ScheduleEntry& e) { return e.core == d[i - 1].core; });
+        ASSERT_FALSE(switched && more_of_it) << "round " << round << ": core " << d[i - 1].core << " preempted at " << i;
+      }
+    }
+    for (int c = 0; c < kNumCores; ++c) {
+      std::vector<uint64_t> order;
+      for (const auto& e : d)
+        if (e.core == c) order.push_back(e.start_cycle);
+      ASSERT_TRUE(std::is_sorted(order.begin(), order.end())) << "round " << round << ": core " << c << " out of order";
+    }
   }
 }
 
