@@ -64,6 +64,20 @@ Entries drop_preemptions(const Entries& s, const std::vector<size_t>& points) {
   return out;
 }
 
+// The preempted core's slices from i on, up to its first forced switch, moved to just before slice i.
+Entries pull_forward(const Entries& s, size_t i) {
+  if (i == 0 || i >= s.size()) return s;
+  Entries out(s.begin(), s.begin() + long(i)), rest;
+  bool done = false;
+  for (size_t j = i; j < s.size(); ++j) {
+    const bool take = !done && s[j].core == s[i - 1].core;
+    (take ? out : rest).push_back(s[j]);
+    done |= take && s[j].forced_switch();
+  }
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
 namespace {
 // Where the next chunk starts, how many preemptions it drops, and how far a failing one is halved.
 struct Position {
@@ -106,6 +120,7 @@ Position plan(const Entries& best, Position at, size_t max, std::vector<Candidat
     at.chunk = std::min(at.chunk, points.size() - k);
     const std::vector<size_t> chunk(points.begin() + long(k), points.begin() + long(k + at.chunk));
     Candidate c{drop_preemptions(best, chunk), at.chunk, points[k] - 1, k + at.chunk < points.size() ? points[k + at.chunk] : best.size()};
+    if (at.chunk == 1 && same_slices(c.schedule, best)) c.schedule = pull_forward(best, points[k]), c.end_slice = best.size();
     if (!same_slices(c.schedule, best)) out.push_back(std::move(c));
     at = after_failure(at, points, k);
   }

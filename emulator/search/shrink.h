@@ -33,6 +33,11 @@ std::vector<size_t> preemption_points(const Entries& s);
 // point is unchanged. Instruction counts are the recorded ones, so what the cores do may differ.
 Entries drop_preemptions(const Entries& s, const std::vector<size_t>& points);
 
+// The edit for a single preemption whose window has nothing to reorder: the preempted core's own
+// later slices, from anywhere after i up to and including its first one that ended in a wait or a
+// spin, run before slice i. Everything after i may move.
+Entries pull_forward(const Entries& s, size_t i);
+
 struct Trial {
   bool same_failure = false;  // failed with the same signature
   Entries actual;             // the schedule that ran (empty if none was written)
@@ -57,8 +62,9 @@ struct ShrinkResult {
 
 // Passes over the preemptions from the first to the last: drop a chunk of them; kept: go on after it
 // with a chunk twice as long; not kept: half as long at the same place, down to the pass's smallest
-// chunk (first_chunk / 4, / 16, ..., 1), then on past it. Passes repeat until one with chunks of a
-// single preemption keeps nothing. Candidates are planned as if the ones before them failed and the
+// chunk (first_chunk / 4, / 16, ..., 1), then on past it; a single preemption whose window has
+// nothing to reorder is pulled forward instead. Passes repeat until one with chunks of a single
+// preemption keeps nothing. Candidates are planned as if the ones before them failed and the
 // first success in that order is taken, so the result does not depend on `batch`.
 ShrinkResult shrink(const Entries& start, const TryFn& try_candidates, const ShrinkOptions& opt);
 

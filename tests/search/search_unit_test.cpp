@@ -92,6 +92,9 @@ TEST(Shrink, DropLetsThePreemptedCoreGoOnInsideItsWindow) {
   EXPECT_EQ(cores(drop_preemptions(s, {})), cores(s));
   // All dropped: one window; core 0 runs up to its wait, core 1 then runs on, core 0 ends.
   EXPECT_EQ(cores(drop_preemptions(s, preemption_points(s))), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));
+  // Pulled forward, core 0 runs its later slices up to its wait at once, across the preemptions.
+  EXPECT_EQ(cores(pull_forward(s, 1)), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));
+  EXPECT_EQ(cores(pull_forward(s, 6)), cores(s));  // nothing of core 1 after slice 6
 }
 
 // Catches, on random schedules and random sets of dropped points: a slice lost, repeated or moved
