@@ -1,5 +1,5 @@
-// `chemu shrink BUNDLE`: the failing schedule of a bug bundle with as few preemptions as delta
-// debugging finds in the time budget (emulator/search/shrink.h), each candidate a chemu replay.
+// `chemu shrink BUNDLE`: the failing schedule of a bug bundle with as few preemptions as the shrink
+// finds within its budget (emulator/search/shrink.h), each candidate a chemu replay.
 // Writes shrunk-schedule.txt, repro-shrunk.sh, shrink.txt and the shrunk run's trace into the bundle.
 #include <algorithm>
 #include <filesystem>

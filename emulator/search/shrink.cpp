@@ -120,7 +120,7 @@ Position plan(const Entries& best, Position at, size_t max, std::vector<Candidat
     at.chunk = std::min(at.chunk, points.size() - k);
     const std::vector<size_t> chunk(points.begin() + long(k), points.begin() + long(k + at.chunk));
     Candidate c{drop_preemptions(best, chunk), at.chunk, points[k] - 1, k + at.chunk < points.size() ? points[k + at.chunk] : best.size()};
-    if (at.chunk == 1 && same_slices(c.schedule, best)) c.schedule = pull_forward(best, points[k]), c.end_slice = best.size();
+    if (at.chunk == 1 && same_slices(c.schedule, best)) c.schedule = pull_forward(best, points[k]), c.end_slice = points[k] + 1;
     if (!same_slices(c.schedule, best)) out.push_back(std::move(c));
     at = after_failure(at, points, k);
   }

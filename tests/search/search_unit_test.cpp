@@ -1,4 +1,4 @@
-// Unit tests of chemu search's pure parts: seed lists, shards, verdicts, schedule edits, ddmin.
+// Unit tests of chemu search's pure parts: seed lists, shards, verdicts, schedule edits, the shrink.
 #include <gtest/gtest.h>
 
 #include "search/end_state.h"
@@ -138,10 +138,10 @@ TEST(Shrink, DropKeepsWindowsAndOrderAndRemovesWhatItCan) {
   }
 }
 
-// Catches: ddmin keeping a candidate that no longer fails, or not cutting down to the preemption
+// Catches: the shrink keeping a candidate that no longer fails, or not cutting down to the preemption
 // that matters. The fake "machine" runs a candidate as given and fails as the race guest does: when
 // core 1 runs between two slices of core 0. Each core's last slice ends in a wait.
-TEST(Shrink, DeltaDebuggingKeepsOnlyThePreemptionThatMatters) {
+TEST(Shrink, KeepsOnlyThePreemptionThatMatters) {
   Entries start;
   for (int i = 0; i < 42; ++i) start.push_back({i % 3, uint64_t(i), 100, i >= 39});
   const auto fails = [](const Entries& s) {
