@@ -1,6 +1,7 @@
-// `chemu shrink BUNDLE`: the failing schedule of a bug bundle with as few preemptions as delta
-// debugging finds in the time budget (emulator/search/shrink.h), each candidate a chemu replay.
+// `chemu shrink BUNDLE`: the failing schedule of a bug bundle with as few preemptions as the shrink
+// finds within its budget (emulator/search/shrink.h), each candidate a chemu replay.
 // Writes shrunk-schedule.txt, repro-shrunk.sh, shrink.txt and the shrunk run's trace into the bundle.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -27,7 +28,9 @@ struct Replayer {
   std::string signature;
   std::string work;  // directory for candidate files
   double timeout = 0;
+  uint64_t max_instructions = 0;  // candidates stop here (0: no bound of the shrink's own)
   unsigned jobs = 1;
+  bool verbose = false;  // a line on stderr per candidate
 
   // argv for a replay of `schedule_path`, recording what ran to `actual_path` (and more outputs).
   std::vector<std::string> argv(const std::string& schedule_path, std::vector<std::string> outputs) const {
@@ -46,23 +49,41 @@ struct Replayer {
       std::filesystem::remove(out);
       search::Job j;
       j.id = i;
-      j.argv = argv(in, {"--schedule-out", out});
+      std::vector<std::string> extra{"--schedule-out", out};
+      if (max_instructions) extra.insert(extra.end(), {"--max-instructions", std::to_string(max_instructions)});
+      j.argv = argv(in, extra);
       j.timeout_seconds = timeout;
       pool.submit(std::move(j));
     }
     std::vector<search::Trial> trials(cands.size());
     while (std::optional<search::Finished> f = pool.wait(1e9)) {
       search::Trial& t = trials[f->id];
-      t.same_failure = search::judge(criteria, f->output).signature == signature;
+      const search::Verdict v = search::judge(criteria, f->output);
+      // Stopped at the shrink's own bound: whether it would have failed the same way is not known.
+      const bool bounded = max_instructions && f->output.errors.find("(--max-instructions)") != std::string::npos;
+      t.same_failure = v.signature == signature && !bounded;
       try {
         t.actual = parse_schedule(search::read_whole_file(fmt::format("{}/ran-{}.txt", work, f->id))).slices;
       } catch (const std::exception&) {
         t.actual.clear();
       }
+      if (verbose)
+        fmt::print(stderr, "shrink: candidate {}: {} preemptions asked, {} ran; {} ({}); {:.1f} s CPU\n", f->id,
+                   count_preemptions(cands[f->id]), count_preemptions(t.actual), v.signature, v.detail, f->cpu_seconds);
     }
     return trials;
   }
 };
+
+// Candidates may run this many times the instructions of the failing run. A hang on
+// rq-unlocked ran 177 million instructions (its cores mostly idle); a run that passes, 3-4 times that.
+constexpr uint64_t kBoundFactor = 4;
+
+uint64_t total_instructions(const search::Entries& s) {
+  uint64_t n = 0;
+  for (const ScheduleEntry& e : s) n += e.instructions;
+  return n;
+}
 
 std::string describe_preemptions(const search::Entries& s, size_t max_lines) {
   std::string out;
@@ -82,11 +103,13 @@ int shrink_main(int argc, char** argv) {
   std::string bundle, chemu_bin;
   search::ShrinkOptions opt;
   unsigned jobs = 1, verify = 10;
+  bool verbose = false;
   app.add_option("bundle", bundle, "a bug bundle directory written by chemu search")->required()->check(CLI::ExistingDirectory);
   app.add_option("--time-budget", opt.budget_seconds, "host seconds to spend on candidates")->capture_default_str();
   app.add_option("--max-runs", opt.max_runs, "candidate replays at most")->capture_default_str();
   app.add_option("-j,--jobs", jobs, "candidates replayed at once (the result does not depend on it)")->check(CLI::Range(1u, 256u));
   app.add_option("--verify", verify, "replays of the shrunk schedule that must all fail the same way")->capture_default_str();
+  app.add_flag("-v,--verbose", verbose, "a line on stderr for each candidate replayed");
   app.add_option("--chemu", chemu_bin, "the chemu binary the replays execute (default: this one)");
   try {
     app.parse(argc, argv);
@@ -104,13 +127,18 @@ int shrink_main(int argc, char** argv) {
     r.criteria = search::criteria_from_json(meta.at("criteria"));
     r.signature = meta.at("signature").get<std::string>();
     r.jobs = jobs;
-    // A candidate that runs far longer than the failing run is not going to be kept.
-    r.timeout = std::max(30.0, 10 * meta.value("cpu_seconds", 3.0));
+    r.verbose = verbose;
+    // A candidate that needs far more instructions than the failing run is not kept: a bound in
+    // instructions, so whether one is kept does not depend on the host (a host timeout stays, as a
+    // safety net far beyond it).
+    r.timeout = std::max(120.0, 30 * meta.value("cpu_seconds", 3.0));
     r.work = bundle + "/shrink-work";
     std::filesystem::create_directories(r.work);
     const Schedule recorded = parse_schedule(search::read_whole_file(bundle + "/schedule.txt"));
     r.header = recorded.header;
     const search::Entries& start = recorded.slices;
+    if (std::find(r.command.begin(), r.command.end(), "--max-instructions") == r.command.end())
+      r.max_instructions = kBoundFactor * std::max<uint64_t>(total_instructions(start), 1000000);
 
     // The recorded schedule must fail the same way when replayed as it is.
     const std::vector<search::Trial> first = r({start});

@@ -31,6 +31,8 @@ class Interleaver {
   virtual Slice next(const Runnable& runnable) = 0;
   // The slice just run had this many communication events (counted only under pct-comm).
   virtual void slice_ended(uint64_t /*communications*/) {}
+  // The slice just run ended with its core waiting (WFI, WFE) or halted.
+  virtual void core_waited(int /*core*/) {}
   // A copy at the same position, drawing the same slices from here on (machine snapshots).
   virtual std::unique_ptr<Interleaver> clone() const = 0;
 };
@@ -124,6 +126,11 @@ class ReplayInterleaver final : public Interleaver {
   ReplayInterleaver(std::vector<ScheduleEntry> entries, uint64_t quantum)
       : entries_(std::move(entries)), lenient_(true), quantum_(quantum) {}
   Slice next(const Runnable& runnable) override;  // throws ScheduleMismatch when strict
+  // Lenient: a `w` slice whose core did wait is not extended, even when something woke the core at
+  // once (a pending event under WFE): the recorded schedule replays leniently as it ran.
+  void core_waited(int core) override {
+    if (core == until_wait_core_) until_wait_core_ = -1;
+  }
   std::unique_ptr<Interleaver> clone() const override;
 
  private:

@@ -165,6 +165,16 @@ TEST(ReplayInterleaver, LenientSkipsBlockedCoresThenGoesRoundRobin) {
   EXPECT_EQ(w.next(kAll).core, 2);  // its extra is used up (or it waited): the schedule goes on
 }
 
+// Catches: a lenient replay that extends a `w` slice whose core did wait but was woken at once (an
+// event pending under WFE): the unedited schedule then replays as another run, and chemu shrink
+// started from that run (on enqueue-before-ctx seed 7, 34 preemptions instead of the seed's 105).
+TEST(ReplayInterleaver, LenientDoesNotExtendASliceWhoseCoreWaited) {
+  ReplayInterleaver w({{1, 0, 50, true}, {2, 0, 10, false}}, /*quantum=*/40);
+  EXPECT_EQ(w.next(kAll).core, 1);
+  w.core_waited(1);
+  EXPECT_EQ(w.next(kAll).core, 2);  // core 1 is runnable again, but it waited as recorded
+}
+
 // Catches: counting a switch forced by a waiting core as a preemption, or missing a chosen one.
 TEST(ScheduleFile, CountsOnlyChosenSwitchesAsPreemptions) {
   const std::vector<ScheduleEntry> s{{0, 0, 10, false}, {0, 0, 10, false}, {1, 0, 10, true},

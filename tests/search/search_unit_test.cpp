@@ -1,4 +1,4 @@
-// Unit tests of chemu search's pure parts: seed lists, shards, verdicts, schedule edits, ddmin.
+// Unit tests of chemu search's pure parts: seed lists, shards, verdicts, schedule edits, the shrink.
 #include <gtest/gtest.h>
 
 #include "search/end_state.h"
@@ -81,21 +81,67 @@ std::vector<int> cores(const Entries& s) {
   return out;
 }
 
-// Catches: a drop that loses or duplicates slices, or that does not let the preempted core go on.
-TEST(Shrink, DropLetsThePreemptedCoreGoOnUntilItWaits) {
+// Catches: a drop that loses or duplicates slices, that does not let the preempted core go on, or
+// that moves slices across a kept preemption.
+TEST(Shrink, DropLetsThePreemptedCoreGoOnInsideItsWindow) {
   const Entries s = make({{0, false}, {1, false}, {0, false}, {1, false}, {0, true}, {1, false}, {0, false}});
   EXPECT_EQ(preemption_points(s), (std::vector<size_t>{1, 2, 3, 4, 6}));  // 0 waited before slice 5
-  const Entries d = drop_preemptions(s, {1});
-  EXPECT_EQ(cores(d), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));  // core 0 runs to its wait first
-  EXPECT_EQ(d.size(), s.size());
-  EXPECT_EQ(count_preemptions(d), 1u);  // 1 -> 0 at the end; 0 -> 1 is now forced by core 0's wait
+  EXPECT_EQ(cores(drop_preemptions(s, {1, 2, 3})), (std::vector<int>{0, 0, 1, 1, 0, 1, 0}));  // window 0-3: core 0 first
+  EXPECT_EQ(count_preemptions(drop_preemptions(s, {1, 2, 3})), 3u);
+  EXPECT_EQ(cores(drop_preemptions(s, {1})), cores(s));  // window 0-1: core 0 has nothing left in it
   EXPECT_EQ(cores(drop_preemptions(s, {})), cores(s));
+  // All dropped: one window; core 0 runs up to its wait, core 1 then runs on, core 0 ends.
+  EXPECT_EQ(cores(drop_preemptions(s, preemption_points(s))), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));
+  // Pulled forward, core 0 runs its later slices up to its wait at once, across the preemptions.
+  EXPECT_EQ(cores(pull_forward(s, 1)), (std::vector<int>{0, 0, 0, 1, 1, 1, 0}));
+  EXPECT_EQ(cores(pull_forward(s, 6)), cores(s));  // nothing of core 1 after slice 6
 }
 
-// Catches: ddmin keeping a candidate that no longer fails, or not cutting down to the preemption
+// Catches, on random schedules and random sets of dropped points: a slice lost, repeated or moved
+// out of its window (the slices before each kept preemption must be the recorded ones, so each core
+// has run as far as recorded there), a core's slices out of order, or a dropped preemption left where
+// the preempted core still had a slice later in its window.
+TEST(Shrink, DropKeepsWindowsAndOrderAndRemovesWhatItCan) {
+  uint64_t x = 12345;
+  const auto rnd = [&](uint64_t n) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % n;
+  };
+  for (int round = 0; round < 300; ++round) {
+    Entries s;
+    const size_t len = 1 + rnd(60);
+    for (size_t i = 0; i < len; ++i) s.push_back({int(rnd(4)), i, 100, rnd(5) == 0, rnd(7) == 0});
+    std::vector<size_t> dropped, kept;
+    for (size_t p : preemption_points(s)) (round % 3 == 0 || rnd(2) ? dropped : kept).push_back(p);
+    const Entries d = drop_preemptions(s, dropped);
+    ASSERT_EQ(d.size(), s.size());
+    std::vector<size_t> cuts = kept;  // window boundaries
+    cuts.insert(cuts.begin(), 0), cuts.push_back(s.size());
+    for (size_t w = 0; w + 1 < cuts.size(); ++w) {
+      std::vector<uint64_t> want, got;
+      for (size_t i = cuts[w]; i < cuts[w + 1]; ++i) want.push_back(s[i].start_cycle), got.push_back(d[i].start_cycle);
+      std::vector<uint64_t> sorted = got;
+      std::sort(sorted.begin(), sorted.end());
+      ASSERT_EQ(sorted, want) << "round " << round << ": window " << cuts[w] << " lost or gained a slice";
+      for (size_t i = cuts[w] + 1; i < cuts[w + 1]; ++i) {
+        const bool switched = d[i].core != d[i - 1].core && !d[i - 1].forced_switch();
+        const bool more_of_it = std::any_of(d.begin() + long(i), d.begin() + long(cuts[w + 1]), [&](const ScheduleEntry& e) { return e.core == d[i - 1].core; });
+        ASSERT_FALSE(switched && more_of_it) << "round " << round << ": core " << d[i - 1].core << " preempted at " << i;
+      }
+    }
+    for (int c = 0; c < kNumCores; ++c) {
+      std::vector<uint64_t> order;
+      for (const auto& e : d)
+        if (e.core == c) order.push_back(e.start_cycle);
+      ASSERT_TRUE(std::is_sorted(order.begin(), order.end())) << "round " << round << ": core " << c << " out of order";
+    }
+  }
+}
+
+// Catches: the shrink keeping a candidate that no longer fails, or not cutting down to the preemption
 // that matters. The fake "machine" runs a candidate as given and fails as the race guest does: when
 // core 1 runs between two slices of core 0. Each core's last slice ends in a wait.
-TEST(Shrink, DeltaDebuggingKeepsOnlyThePreemptionThatMatters) {
+TEST(Shrink, KeepsOnlyThePreemptionThatMatters) {
   Entries start;
   for (int i = 0; i < 42; ++i) start.push_back({i % 3, uint64_t(i), 100, i >= 39});
   const auto fails = [](const Entries& s) {
