@@ -43,7 +43,12 @@ struct MachineConfig {
   unsigned pct_depth = 3;          // PCT: d (d - 1 priority change points)
   uint64_t pct_steps = 20000;      // PCT: slices (pct-comm: communication events) over which change points are drawn
   uint64_t max_instructions = 0;   // 0: no limit
-  uint32_t translation_buffer = 0;  // bytes of each core's translated-code buffer (0: Unicorn's 1 GiB)
+  // Bytes of each core's translated-code buffer (0: Unicorn's default, 1 GiB). Unicorn 2.1.1 zeroes
+  // the whole buffer each time it is emptied (tcg_region_reset_all), which chemu does between slices
+  // before it fills: with 1 GiB a long run kept 4 GiB resident for the four cores and paid a 1 GiB
+  // memset per core each time. 128 MiB holds all our kernel's whole run translates (with 64 MiB it
+  // was emptied mid-run), so only long runs empty it, and they keep at most 512 MiB resident.
+  uint32_t translation_buffer = 128u << 20;
   uint64_t max_cycles = 0;         // 0: no limit; else stop once virtual time (cycles at 1.2 GHz) reaches it
   std::string until_line;          // non-empty: the run ends (status 0) once a console line contains it
   std::vector<ScheduleEntry> replay;  // non-empty: follow this schedule instead of the policy
