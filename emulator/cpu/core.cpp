@@ -212,6 +212,10 @@ void Core::trace(EventKind k, std::string details) { host_.tracer().emit(id_, cy
 // instructions.
 void Core::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
   Core& c = *static_cast<Core*>(self);
+  // The previous block ran an IC instruction: stop before this one, so its translations are dropped
+  // first. (Stopping from the IC's own hook lost the PC: after a chain of direct branches the engine
+  // reported the PC of the chain's start, and ran the chain and the IC again, forever.)
+  if (c.own_code_stale_) [[unlikely]] return uc_emu_stop(c.uc_), c.pin_pc(addr);
   if (c.counted_tail_) [[unlikely]]
     if (std::exchange(c.counted_tail_, std::nullopt) == addr) return;  // the rest of a block already counted
   if (c.after_block_) [[unlikely]]
@@ -712,12 +716,12 @@ uint32_t Core::on_sys(uc_engine*, uc_arm64_reg, const uc_arm64_cp_reg* cp, void*
     std::optional<uint64_t> page;  // IC IVAU names a line by VA: find its physical page
     if (r == sysreg::IC_IVAU) page = c.translate(cp->val).value_or(0) & ~0xfffull;
     c.host_.code_maintenance(c.id_, page);
-    // And on this core, before its next instruction fetch (the engine stops at the end of this block,
-    // which ISB ends): Unicorn 2.1 sees the first of the guest's stores to a page holding translated
-    // code, not the later ones, so other translations in that page would run stale (docs/unicorn.md).
+    // And on this core, before its next instruction fetch (on_block stops the engine before the next
+    // block; ISB ends this one): Unicorn 2.1 sees the first of the guest's stores to a page holding
+    // translated code, not the later ones, so other translations in that page would run stale
+    // (docs/unicorn.md).
     c.queue_code_invalidation(page);
     c.own_code_stale_ = true;
-    uc_emu_stop(c.uc_);
   }
   return 0;  // the engine performs it locally
 }

@@ -37,7 +37,8 @@ Machine::Machine(const MachineConfig& config)
           [this] { return LocalIntc::GpuLines{armctrl_.irq(), armctrl_.fiq()}; }, [this] { return now(); }),
       gpio_(*this),
       hw_rng_(*this, config.seed),
-      power_(*this, [this](int core, bool off, uint32_t rsts) { reset_requested(core, off, rsts); }) {
+      power_(*this, [this](int core, bool off, uint32_t rsts) { reset_requested(core, off, rsts); }),
+      cprman_(*this) {
   bus_.add(Pl011::kBase, Pl011::kSize, uart_);
   bus_.add(VcMailbox::kBase, VcMailbox::kSize, mailbox_);
   bus_.add(SysTimer::kBase, SysTimer::kSize, sys_timer_);
@@ -47,6 +48,7 @@ Machine::Machine(const MachineConfig& config)
   bus_.add(Gpio::kBase, Gpio::kSize, gpio_);
   bus_.add(HwRng::kBase, HwRng::kSize, hw_rng_);
   bus_.add(PowerManager::kBase, PowerManager::kSize, power_);
+  bus_.add(Cprman::kBase, Cprman::kSize, cprman_);
   for (int i = 0; i < kNumCores; ++i) {
     cores_[size_t(i)] = std::make_unique<Core>(i, ram_, *this, config.translation_buffer);
     cores_[size_t(i)]->set_spin_skip(config.spin_skip);

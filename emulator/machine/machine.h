@@ -15,6 +15,7 @@
 #include "dev/armctrl.h"
 #include "dev/aux.h"
 #include "dev/console.h"
+#include "dev/cprman.h"
 #include "dev/gpio.h"
 #include "dev/hw_rng.h"
 #include "dev/local_intc.h"
@@ -189,6 +190,7 @@ class Machine final : public CoreHost, public GuestErrorLog {
   Gpio gpio_;
   HwRng hw_rng_;
   PowerManager power_;
+  Cprman cprman_;
   std::array<std::unique_ptr<Core>, kNumCores> cores_;
   std::unique_ptr<Interleaver> interleaver_;
   uint64_t total_instructions_ = 0;

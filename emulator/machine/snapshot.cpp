@@ -9,7 +9,7 @@ std::unique_ptr<Machine::Snapshot> Machine::Snapshot::of(Machine& m, size_t jour
   if (m.model_) model = m.model_->fields();
   return std::unique_ptr<Snapshot>(new Snapshot{
       std::move(cores), m.uart_.fields(), m.mailbox_.fields(), m.sys_timer_.fields(), m.aux_.fields(), m.armctrl_.fields(),
-      m.local_intc_.fields(), m.gpio_.fields(), m.hw_rng_.fields(), m.power_.fields(), m.console_.fields(), m.tracer_.fields(),
+      m.local_intc_.fields(), m.gpio_.fields(), m.hw_rng_.fields(), m.power_.fields(), m.cprman_.fields(), m.console_.fields(), m.tracer_.fields(),
       std::move(model), m.interleaver_->clone(), m.total_instructions_, m.slices_, m.schedule_.size(), m.irq_lines_, m.result_,
       m.counter_seen_, m.communications_, m.unclaimed_seen_, journal_mark});
 }
@@ -28,6 +28,7 @@ void Machine::Snapshot::put_back(Machine& m, const std::vector<uint64_t>& rewrit
   m.gpio_.fields() = gpio;
   m.hw_rng_.fields() = hw_rng;
   m.power_.fields() = power;
+  m.cprman_.fields() = cprman;
   m.console_.fields() = console;
   m.tracer_.fields() = tracer;
   if (m.model_ && model) m.model_->fields() = *model;

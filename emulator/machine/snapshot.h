@@ -39,6 +39,7 @@ struct Machine::Snapshot {
   Saved<Gpio> gpio;
   Saved<HwRng> hw_rng;
   Saved<PowerManager> power;
+  Saved<Cprman> cprman;
   Saved<Console> console;
   Saved<Tracer> tracer;
   std::optional<Saved<ChcoreModel>> model;

@@ -12,10 +12,10 @@ if [ $rc = 77 ]; then echo "SKIP: no Linux artifacts in $cache and Debian's regi
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 # The furthest line chemu reaches today; the run ends there (exit 0), or at the instruction bound (exit 4).
-target="kvm [1]: Hyp mode initialized successfully"
+target="chemu-linux: powering off"
 "$chemu" "$dir/Image" --dtb "$dir/bcm2837-rpi-3-b.dtb" --initrd "$dir/initramfs.cpio.gz" \
   --append "console=ttyAMA0 earlycon=pl011,mmio32,0x3f201000 rdinit=/init" \
-  --max-instructions 600000000 --until-line "$target" >"$out" 2>"$err"
+  --max-instructions 1500000000 --until-line "$target" >"$out" 2>"$err"
 status=$?
 fail=0
 for line in "Booting Linux on physical CPU 0x0000000000 \\[0x410fd034\\]" \
@@ -27,9 +27,20 @@ for line in "Booting Linux on physical CPU 0x0000000000 \\[0x410fd034\\]" \
             "arch_timer: cp15 timer(s) running at 62.50MHz (phys)" \
             "smp: Brought up 1 node, 4 CPUs" \
             "Trying to unpack rootfs image as initramfs" \
-            "kvm \\[1\\]: Hyp mode initialized successfully"; do
+            "kvm \\[1\\]: Hyp mode initialized successfully" \
+            "Run /init as init process" \
+            "chemu-linux: init running" \
+            "chemu-linux: cpus online 0-3" \
+            "chemu-linux: task for cpu 0 ran on cpu 0" \
+            "chemu-linux: task for cpu 1 ran on cpu 1" \
+            "chemu-linux: task for cpu 2 ran on cpu 2" \
+            "chemu-linux: task for cpu 3 ran on cpu 3" \
+            "chemu-linux: watchdog driver loaded" \
+            "chemu-linux: powering off"; do
   grep -q "$line" "$out" || { echo "FAIL: the console never says: $line"; fail=1; }
 done
+# A kernel WARNING (e.g. uart_get_baud_rate's, when the CPRMAN clocks read 0 Hz) is a regression.
+if grep -q "WARNING:" "$out"; then echo "FAIL: the kernel WARNs:"; grep -A3 "WARNING:" "$out" | head -n 8; fail=1; fi
 if [ $fail = 1 ] || [ $status != 0 ]; then
   echo "chemu exited $status; last console lines:"; tail -n 15 "$out"; cat "$err"
   exit 1
