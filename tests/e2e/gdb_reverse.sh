@@ -20,34 +20,11 @@ set -u
 chemu="${1:?usage: gdb_reverse.sh CHEMU_BIN KERNEL_ELF [chemu options...]}"
 img="${2:?usage: gdb_reverse.sh CHEMU_BIN KERNEL_ELF [chemu options...]}"
 shift 2
-if ! command -v gdb-multiarch >/dev/null 2>&1; then echo "SKIP: gdb-multiarch not installed"; exit 77; fi
-if [ ! -f "$img" ]; then echo "SKIP: no image at $img"; exit 77; fi
-dir="$(mktemp -d)"
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
+. "$(dirname "$0")/gdb_common.sh"
 watch="${WATCH:-rr_ready_queue_meta[0].queue_len}"
 
-timeout 900 "$chemu" --trace-hash "$@" "$img" </dev/null >"$dir/free.out" 2>"$dir/free.err"
-free_status=$?
-free_hash=$(sed -n 's/^trace-hash: //p' "$dir/free.err")
+free_run "$@"
 
-# Starts chemu waiting for gdb on a free port (named on stderr); sets $pid and $port.
-start_chemu() {  # NAME [chemu options...]
-    name="$1"
-    shift
-    timeout 1200 "$chemu" --gdb 0 -S --trace-hash "$@" "$img" </dev/null >"$dir/$name.out" 2>"$dir/$name.err" &
-    pid=$!
-    port=""
-    for _ in $(seq 1 600); do
-        port=$(sed -n 's/.*gdb: listening on port \([0-9]*\).*/\1/p' "$dir/$name.err")
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "FAIL: chemu did not say which port it listens on"; cat "$dir/$name.err"; exit 1
-}
-regs='info registers x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15 x16 x17 x18 x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 x30 sp pc cpsr'
 block() {  # NAME LOG: the lines gdb printed after `echo @@NAME`, up to the next marker
     awk -v m="@@$1" '$0 == m {f = 1; next} /^@@/ {f = 0} f' "$2"
 }

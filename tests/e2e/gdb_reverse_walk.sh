@@ -13,29 +13,11 @@ chemu="${1:?usage: gdb_reverse_walk.sh CHEMU_BIN KERNEL_ELF N [chemu options...]
 img="${2:?usage: gdb_reverse_walk.sh CHEMU_BIN KERNEL_ELF N [chemu options...]}"
 hits="${3:?usage: gdb_reverse_walk.sh CHEMU_BIN KERNEL_ELF N [chemu options...]}"
 shift 3
-if ! command -v gdb-multiarch >/dev/null 2>&1; then echo "SKIP: gdb-multiarch not installed"; exit 77; fi
-if [ ! -f "$img" ]; then echo "SKIP: no image at $img"; exit 77; fi
-dir="$(mktemp -d)"
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
+. "$(dirname "$0")/gdb_common.sh"
 
-timeout 900 "$chemu" --trace-hash "$@" "$img" </dev/null >"$dir/free.out" 2>"$dir/free.err"
-free_status=$?
-free_hash=$(sed -n 's/^trace-hash: //p' "$dir/free.err")
+free_run "$@"
+start_chemu gdb "$@"
 
-timeout 1200 "$chemu" --gdb 0 -S --trace-hash "$@" "$img" </dev/null >"$dir/gdb.out" 2>"$dir/gdb.err" &
-pid=$!
-port=""
-for _ in $(seq 1 600); do
-    port=$(sed -n 's/.*gdb: listening on port \([0-9]*\).*/\1/p' "$dir/gdb.err")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$port" ]; then echo "FAIL: chemu did not say which port it listens on"; cat "$dir/gdb.err"; exit 1; fi
-
-regs='info registers x0 x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 x13 x14 x15 x16 x17 x18 x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 x30 sp pc cpsr'
 set -- -ex "target remote :$port" -ex 'break rr_sched_enqueue'
 for i in $(seq 1 "$hits"); do set -- "$@" -ex 'continue' -ex "echo @@F$i\\n" -ex "$regs"; done
 for i in $(seq $((hits - 1)) -1 1); do set -- "$@" -ex 'reverse-continue' -ex "echo @@R$i\\n" -ex "$regs"; done

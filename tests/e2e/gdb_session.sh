@@ -7,31 +7,10 @@
 set -u
 chemu="${1:?usage: gdb_session.sh CHEMU_BIN KERNEL_ELF}"
 img="${2:?usage: gdb_session.sh CHEMU_BIN KERNEL_ELF}"
-if ! command -v gdb-multiarch >/dev/null 2>&1; then
-    echo "SKIP: gdb-multiarch not installed"
-    exit 77
-fi
-dir="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
+. "$(dirname "$0")/gdb_common.sh"
 
-timeout 600 "$chemu" --trace-hash "$img" </dev/null >"$dir/free.out" 2>"$dir/free.err"
-free_status=$?
-free_hash=$(sed -n 's/^trace-hash: //p' "$dir/free.err")
-
-# chemu picks a free port itself (--gdb 0) and names it on stderr before it waits for gdb.
-timeout 900 "$chemu" --gdb 0 -S --trace-hash "$img" </dev/null >"$dir/gdb.out" 2>"$dir/gdb.err" &
-pid=$!
-port=""
-for _ in $(seq 1 600); do
-    port=$(sed -n 's/.*gdb: listening on port \([0-9]*\).*/\1/p' "$dir/gdb.err")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
-    echo "FAIL: chemu did not say which port it listens on"; cat "$dir/gdb.err"; exit 1
-fi
+free_run
+start_chemu gdb
 timeout 900 gdb-multiarch -batch -nx "$img" \
     -ex "target remote :$port" \
     -ex 'break rr_sched_enqueue' -ex 'continue' \
