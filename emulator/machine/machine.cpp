@@ -231,9 +231,9 @@ RunResult Machine::run() {
     tracer_.emit(c.id(), c.cycles(), EventKind::SliceEnd, "ran={}", res.instructions);
     settle(c, res);
     clear_exclusive_monitors(c);
-    if (c.state() != CoreState::Running) interleaver_->core_waited(c.id());  // as the schedule records `w`
-    if (config_.record_schedule)
-      schedule_.push_back({c.id(), start, res.instructions, c.state() != CoreState::Running, c.skipped_instructions() != skipped});
+    const bool waited = c.state() != CoreState::Running;  // the schedule's `w`
+    if (waited) interleaver_->core_waited(c.id());
+    if (config_.record_schedule) schedule_.push_back({c.id(), start, res.instructions, waited, c.skipped_instructions() != skipped});
     ++slices_;
     check_limits();
     if (debugger_ && !result_) debugger_->slice_ended(c.id());
