@@ -262,6 +262,10 @@ int main(int argc, char** argv) {
   if (sub == "search") return chemu::cli::search_main(argc - 1, argv + 1);
   if (sub == "shrink") return chemu::cli::shrink_main(argc - 1, argv + 1);
   if (sub == "run") argv[1] = argv[0], --argc, ++argv;
+  return chemu::cli::run_main(argc, argv);
+}
+
+int chemu::cli::run_main(int argc, char** argv) {
   CLI::App app{"chemu: a deterministic 4-core Raspberry Pi 3 (Cortex-A53) emulator"};
   Options o;
   add_options(app, o);

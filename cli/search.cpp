@@ -91,6 +91,7 @@ int search_main(int argc, char** argv) {
     forward("--until-line", until_line);
     if (strict_mmio) o.run_args.push_back("--strict-mmio");
     o.run_args.insert(o.run_args.end(), extra.begin(), extra.end());
+    search::run_self_in_child(run_main);
     return search::run_search(o);
   } catch (const std::exception& e) {
     fmt::print(stderr, "chemu search: {}\n", e.what());

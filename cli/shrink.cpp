@@ -120,6 +120,7 @@ int shrink_main(int argc, char** argv) {
     return 2;
   }
   try {
+    search::run_self_in_child(run_main);
     const nlohmann::json meta = nlohmann::json::parse(search::read_whole_file(bundle + "/bundle.json"));
     Replayer r;
     r.command = meta.at("command").get<std::vector<std::string>>();

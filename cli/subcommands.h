@@ -4,6 +4,7 @@
 
 namespace chemu::cli {
 
+int run_main(int argc, char** argv);  // `chemu [run] IMAGE`: one run (argv[0] is the program)
 int search_main(int argc, char** argv);
 int shrink_main(int argc, char** argv);
 

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -16,6 +17,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "cpu/unicorn_compat.h"
 
 namespace chemu::search {
 
@@ -39,6 +42,9 @@ std::string self_exe() {
 }
 
 namespace {
+SelfRunner self_runner = nullptr;
+std::string self_path;  // self_exe(), read once
+
 // An anonymous temporary file for a child's output (gone when closed).
 int temp_fd() {
   char name[] = "/tmp/chemu-search-XXXXXX";
@@ -66,6 +72,12 @@ int open_out(const std::string& path) {
 }
 }  // namespace
 
+void run_self_in_child(SelfRunner runner) {
+  self_runner = runner;
+  self_path = self_exe();
+  ucx::context_layout();  // the start-up check, once here rather than in every child
+}
+
 ProcessPool::ProcessPool(unsigned jobs) : jobs_(jobs ? jobs : 1) {
   sigset_t chld;
   sigemptyset(&chld);
@@ -92,13 +104,20 @@ void ProcessPool::start(Job job) {
   std::vector<char*> argv;
   for (std::string& a : job.argv) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const bool in_child = self_runner && job.argv[0] == self_path;
   c.started = monotonic_seconds();
+  std::fflush(nullptr);  // nothing the parent buffered may be written twice
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
   if (pid == 0) {  // the child: stdin from /dev/null, stdout and stderr to the files
     sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
     const int in = open("/dev/null", O_RDONLY);
     if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+    if (in_child) {
+      const int code = self_runner(int(argv.size() - 1), argv.data());
+      std::fflush(nullptr);
+      _exit(code);  // not exit(): the parent's static objects are the parent's to destroy
+    }
     execv(argv[0], argv.data());
     dprintf(2, "chemu search: cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);

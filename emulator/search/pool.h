@@ -1,4 +1,5 @@
-// A pool of worker processes: each job is one chemu command (fork + exec), at most `jobs` at once.
+// A pool of worker processes: each job is one chemu command (fork, then exec or the run itself: see
+// run_self_in_child), at most `jobs` at once.
 // One emulated machine never uses more than one host thread, so the pool is how a search uses every
 // host core. The parent only waits: it blocks SIGCHLD and sleeps in sigtimedwait until a child ends.
 #pragma once
@@ -65,6 +66,14 @@ class ProcessPool {
   std::map<pid_t, Child> running_;
   sigset_t old_mask_;
 };
+
+// A job whose program is this very binary can run in the forked child itself instead of exec'ing the
+// binary again: the child starts with the shared libraries loaded and relocated and Unicorn's start-up
+// check done (a third of a short guest's run), and runs the same code an exec would, from the same
+// arguments. The chemu front end registers its run path; without one (or for another binary) the
+// child execs.
+using SelfRunner = int (*)(int argc, char** argv);
+void run_self_in_child(SelfRunner runner);
 
 double monotonic_seconds();
 std::string read_whole_file(const std::string& path);

@@ -42,6 +42,10 @@ case $case_name in
     (cd / && sh "$b/repro.sh" >"$tmp/again" 2>&1)
     [ $? -eq 1 ] || die "repro.sh did not exit 1"
     cmp -s "$tmp/again" "$b/console.txt" || die "repro.sh printed something else than console.txt"
+    # The search ran the bundle in a forked child of its own (run_self_in_child); repro.sh execs chemu:
+    # the same run, event for event.
+    (cd / && sh "$b/repro.sh" --trace "$tmp/again.trace" >/dev/null 2>&1)
+    cmp -s "$tmp/again.trace" "$b/trace.txt" || die "repro.sh's trace differs from the bundle's trace.txt"
     grep -q "failure:   exit 1" "$b/report.txt" || die "report without the failure"
     grep -q "fails the same way" "$b/report.txt" || die "report: the re-run did not fail the same way"
     for c in 0 1 2 3; do grep -q "^core $c: " "$b/report.txt" || die "report names no state for core $c"; done

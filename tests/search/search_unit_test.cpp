@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "search/end_state.h"
+#include "search/pool.h"
 #include "search/search.h"
 #include "search/seeds.h"
 #include "search/shrink.h"
@@ -185,3 +186,32 @@ TEST(Search, SummaryGroupsFailuresBySignature) {
 
 }  // namespace
 }  // namespace chemu::search
+
+namespace {
+// Stands for chemu's run path in a pool child: what it was given, on stdout, and an exit code.
+int fake_run(int argc, char** argv) {
+  std::printf("ran in the child with %d arguments, last %s\n", argc, argv[argc - 1]);
+  return 7;
+}
+}  // namespace
+
+TEST(ProcessPool, RunsThisBinaryInTheChildAndExecsAnother) {
+  chemu::search::run_self_in_child(fake_run);
+  std::printf("buffered in the parent, ");  // must not reach a child's output
+  chemu::search::ProcessPool pool(2);
+  chemu::search::Job self, other;
+  self.id = 1;
+  self.argv = {chemu::search::self_exe(), "--seed", "3"};
+  other.id = 2;
+  other.argv = {"/bin/sh", "-c", "echo exec; exit 5"};
+  pool.submit(self);
+  pool.submit(other);
+  std::map<uint64_t, chemu::search::Finished> done;
+  while (auto f = pool.wait(30)) done[f->id] = *f;
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[1].output.console, "ran in the child with 3 arguments, last 3\n");
+  EXPECT_EQ(done[1].output.exit_code, 7);
+  EXPECT_EQ(done[2].output.console, "exec\n");
+  EXPECT_EQ(done[2].output.exit_code, 5);
+  std::printf("\n");
+}
