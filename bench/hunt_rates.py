@@ -22,7 +22,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL_OPTS = ["--max-time", "5"]
 TARGETS = {
     "race": ("build/guests/race.elf", []),
-    "regcb-park-early": ("build/guest/kernel-bug-regcb-park-early.img", KERNEL_OPTS),
     "enqueue-before-ctx": ("build/guest/kernel-bug-enqueue-before-ctx.img", KERNEL_OPTS),
     "rq-unlocked": ("build/guest/kernel-bug-rq-unlocked.img", KERNEL_OPTS),
 }

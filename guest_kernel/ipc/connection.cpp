@@ -364,10 +364,8 @@ long sys_ipc_register_cb_return(u64 handler_thread_cap, u64 shm_server_va) {
     if (self->thread_ctx->type != TYPE_REGISTER || !rc || self->ipc_state != IPC_ACTIVE || !rc->client) return -EINVAL;
     thread* client = rc->client;
     ipc_connection* conn = rc->conn;
-#if !CHEMU_BUG_REGCB_PARK_EARLY
     rc->client = nullptr;
     rc->conn = nullptr;
-#endif
 
     long result = -EPROTO;
     const cap_t hcap = as_cap(handler_thread_cap);
@@ -401,16 +399,7 @@ long sys_ipc_register_cb_return(u64 handler_thread_cap, u64 shm_server_va) {
     client->thread_ctx->ec->x[0] = static_cast<u64>(result);
     self->thread_ctx->sc = nullptr;
     self->thread_ctx->state = TS_WAITING;
-#if CHEMU_BUG_REGCB_PARK_EARLY
-    // Seeded bug (kernel-bug-regcb-park-early.img): rc->client and rc->conn are cleared only after
-    // park(self) has handed the register thread to the next client. That client may have set them
-    // already: its registration is wiped, it never resumes, and every later client waits for good.
     park(self);
-    rc->client = nullptr;
-    rc->conn = nullptr;
-#else
-    park(self);
-#endif
     resume_client(client);
     return 0;
 }
