@@ -296,6 +296,7 @@ void Core::drop_all_translations() {
   ucx::check(uc_ctl_flush_tb(uc_), "uc_ctl_flush_tb");
   clear_block_cache();
   translated_estimate_ = 0;
+  ++translation_flushes_;
 }
 
 const BlockCache::Entry& Core::analyse_block_at(uint64_t va, uint32_t size) {

@@ -139,6 +139,7 @@ class Core {
   // the spin, with the same instructions, cycles and registers. On unless turned off (--no-spin-skip).
   void set_spin_skip(bool on) { spin_skip_ = on; }
   uint64_t skipped_instructions() const { return skipped_instructions_; }  // charged without running
+  uint64_t translation_flushes() const { return translation_flushes_; }    // times drop_all_translations emptied the buffer
   // pct-comm (sched/interleaver.h): count the events through which this core talks to the others
   // (blocks with a store-exclusive, store-release or SEV; IPIs, told by the machine). A slice given
   // a limit of n ends at the first block boundary after its n-th event. Off: nothing is counted.
@@ -306,6 +307,7 @@ class Core {
   uint64_t last_block_ = 0;
   uint16_t flags_seen_ = 0;
   uint64_t device_accesses_ = 0, exceptions_ = 0, skipped_instructions_ = 0;
+  uint64_t translation_flushes_ = 0;  // a statistic only: nothing in the run depends on it
   SpinDetector spin_;
   bool count_communications_ = false;
   uint64_t communication_limit_ = 0, slice_communications_ = 0;
