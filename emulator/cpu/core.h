@@ -209,7 +209,9 @@ class Core {
   static constexpr uint64_t kHostBytesPerTranslation = 1024, kHostBytesPerInstruction = 512;
   uint64_t translated_estimate_ = 0;  // bytes of the engine's code buffer used since it was last emptied, at most
   uint64_t translations_flush_at_ = 0;
-  BlockInfo read_and_analyse(uint64_t va, uint32_t size) const;
+  BlockInfo read_and_analyse(uint64_t va, uint32_t size);
+  void note_code_page(uint64_t pa);
+  void drop_changed_code();
   [[gnu::noinline]] bool trap_before(uint64_t addr, uint32_t size);
   struct PendingTrap {
     uint64_t at;     // the instruction
@@ -297,6 +299,12 @@ class Core {
   bool stepped_past_ = false;  // answer_missing_register moved PC past an instruction
   bool own_code_stale_ = false;  // this core ran an IC instruction: drop its translations before going on
   std::vector<uint64_t> stale_code_pages_;  // physical pages whose translated code is to be dropped
+  // The physical pages this engine has translated code from since they were last dropped, with their
+  // bytes then (empty: translated again from other bytes since). An IC IALLU(IS) drops only the pages
+  // whose bytes changed (drop_changed_code). Incomplete after a TLBI or a snapshot restore: a block
+  // cache hit may then hide a translation from a page not listed, so the next IC IALLU drops all code.
+  std::map<uint64_t, std::vector<uint8_t>> code_pages_;
+  bool code_pages_complete_ = true;
   uint64_t wfi_resume_pc_ = ~0ull;  // PC after the WFI ending the last block run, if it ended in one
 
   BlockCache blocks_;

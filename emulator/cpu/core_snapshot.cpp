@@ -19,6 +19,7 @@ void Core::restore_engine(uc_context* saved, const std::vector<uint64_t>& rewrit
   ucx::flush_tlb(uc_);
   ucx::invalidate_code_pages(uc_, rewritten, RamJournal::kPageSize);
   clear_block_cache();
+  code_pages_complete_ = false;  // code_pages_ belongs to the timeline that is left
 }
 
 void Core::track_writes(RamJournal* journal) {

@@ -106,6 +106,14 @@ TEST(MachineSnippet, RewrittenCodeRunsAsWrittenOnTheSameCore) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// Catches: another core's translations of code that core 0 rewrote and made visible with IC IALLUIS
+// still running (the engines share no translated code), or an unchanged page dropped wrongly.
+TEST(MachineSnippet, CodeRewrittenByAnotherCoreRunsAsWrittenAfterIcIalluis) {
+  const RunResult r = run_snippet("stale_code_other_core");
+  EXPECT_EQ(r.end, RunResult::End::GuestExit) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 // Catches: MRS of S2_0_C0_C1_0 (QEMU 5.0's misplaced MDCCSR_EL0) running instead of raising
 // UNDEFINED, the exception taken at the wrong instruction, or the instructions around it lost.
 TEST(MachineSnippet, MisplacedMdccsrIsUndefined) {
