@@ -182,7 +182,8 @@ void Core::apply_queued_maintenance() {
   if (invalidate_all_code_) {
     drop_changed_code();
   } else {
-    for (uint64_t page : stale_code_pages_) ucx::invalidate_code(uc_, page, 0x1000), code_pages_.erase(page);
+    ucx::invalidate_code_pages(uc_, stale_code_pages_, kCodePage);
+    for (uint64_t page : stale_code_pages_) code_pages_.erase(page);
     clear_block_cache();
   }
   invalidate_all_code_ = false;
@@ -192,12 +193,15 @@ void Core::apply_queued_maintenance() {
 // A code page's bytes when this engine first translated from it; translated again from other bytes,
 // it is marked to be dropped at the next IC IALLU whatever its bytes are then.
 void Core::note_code_page(uint64_t pa) {
-  constexpr uint64_t kPage = 0x1000;
-  if (pa + kPage > GuestRam::size()) return void(code_pages_complete_ = false);  // not RAM: not compared
-  const uint8_t* now = ram_.data() + pa;
+  if (pa + kCodePage > GuestRam::size()) return void(code_pages_complete_ = false);  // not RAM: not compared
   auto [it, fresh] = code_pages_.try_emplace(pa);
-  if (fresh) it->second.assign(now, now + kPage);
-  else if (!it->second.empty() && std::memcmp(it->second.data(), now, kPage) != 0) it->second.clear();
+  if (fresh) it->second.assign(ram_.data() + pa, ram_.data() + pa + kCodePage);
+  else if (code_page_changed(*it)) it->second.clear();
+}
+
+// Whether a noted page's bytes differ from those it was translated from (always, once marked).
+bool Core::code_page_changed(const std::pair<const uint64_t, std::vector<uint8_t>>& page) {
+  return page.second.empty() || std::memcmp(page.second.data(), ram_.data() + page.first, kCodePage) != 0;
 }
 
 // IC IALLU(IS): the engines do not share translated code, so every core drops what another core's
@@ -206,7 +210,6 @@ void Core::note_code_page(uint64_t pa) {
 // they were translated need to go. Translations from a page not in code_pages_ cannot be ruled out
 // after a TLBI (a block cached by virtual address may now run from another page): then all code goes.
 void Core::drop_changed_code() {
-  constexpr uint64_t kPage = 0x1000;
   if (!code_pages_complete_) {
     ucx::invalidate_code(uc_, 0, GuestRam::size());
     code_pages_.clear();
@@ -215,7 +218,7 @@ void Core::drop_changed_code() {
   }
   std::vector<uint64_t> changed;  // ascending: code_pages_ is ordered
   for (auto it = code_pages_.begin(); it != code_pages_.end();) {
-    if (it->second.empty() || std::memcmp(it->second.data(), ram_.data() + it->first, kPage) != 0) {
+    if (code_page_changed(*it)) {
       changed.push_back(it->first);
       it = code_pages_.erase(it);
     } else {
@@ -223,7 +226,7 @@ void Core::drop_changed_code() {
     }
   }
   if (changed.empty()) return;
-  ucx::invalidate_code_pages(uc_, changed, kPage);
+  ucx::invalidate_code_pages(uc_, changed, kCodePage);
   clear_block_cache();
 }
 

@@ -210,7 +210,9 @@ class Core {
   uint64_t translated_estimate_ = 0;  // bytes of the engine's code buffer used since it was last emptied, at most
   uint64_t translations_flush_at_ = 0;
   BlockInfo read_and_analyse(uint64_t va, uint32_t size);
+  static constexpr uint64_t kCodePage = 0x1000;  // the granule code maintenance works in
   void note_code_page(uint64_t pa);
+  bool code_page_changed(const std::pair<const uint64_t, std::vector<uint8_t>>& page);
   void drop_changed_code();
   [[gnu::noinline]] bool trap_before(uint64_t addr, uint32_t size);
   struct PendingTrap {
