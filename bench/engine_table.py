@@ -3,9 +3,10 @@
 shift=0,sleep=off, its only deterministic mode, and default multi-threaded TCG) on two loops run by
 every core: compute.S (1 load + 1 store per 10 instructions) and memory.S (7 of 10 touch memory); and
 the shipped kernel's full run. A row of raw Unicorn with a block hook that only counts blocks gives the
-ceiling of any emulator that sees every block, as chemu does to count instructions. Commands run in turn (A B C D A B C D ...); the table gives medians of
-CPU seconds (user + sys of the process) and guest MIPS per CPU second; and the upstream ChCore Lab 4
-image (../shared, when present) to "Test IPC finished!" on chemu and QEMU. A benchmark, not a test.
+ceiling of any emulator that sees every block, as chemu does to count instructions. Commands run in
+turn (A B C D A B C D ...); the table gives medians of CPU seconds (user + sys of the process) and
+guest MIPS per CPU second; and the upstream ChCore Lab 4 image (../shared, when present) to "Test IPC
+finished!" on chemu and QEMU. A benchmark, not a test.
   bench/engine_table.py [--rounds N] [--build DIR]"""
 import argparse
 import os
